@@ -1,0 +1,65 @@
+{#-
+    The training table: one row per event strictly before the visitor's first
+    conversion, with the as-of-event features and the target. Read by
+    train/fit.py together with final_training_columns.
+-#}
+{%- set visitor_filters_on = prospect_scoring.max_events_per_day() is not none
+    or prospect_scoring.cohort_days_before_reference() is not none
+    or prospect_scoring.cohort_first_seen_start() is not none
+    or prospect_scoring.cohort_first_seen_end() is not none -%}
+
+with
+
+features as (
+
+    select * from {{ ref('int_prospect__features_as_of_event') }}
+
+),
+
+targets as (
+
+    select * from {{ ref('int_prospect__targets_as_of_event') }}
+
+),
+
+{%- if visitor_filters_on %}
+
+visitors as (
+
+    select * from {{ ref('int_prospect__visitors') }}
+
+),
+{%- endif %}
+
+final_training as (
+
+    select
+        features.event_id,
+        features.domain_userid,
+        features.derived_tstamp,
+        features.event_name,
+        {%- for feature in prospect_scoring.counter_features() %}
+        features.{{ feature.name }},
+        {%- endfor %}
+        targets.target_had_submit_form_next1h,
+        targets.is_label_mature
+
+    from features
+    inner join targets
+        on features.event_id = targets.event_id
+    {%- if visitor_filters_on %}
+    inner join visitors
+        on features.domain_userid = visitors.domain_userid
+    {%- endif %}
+    where
+        targets.is_before_first_conversion
+        {%- if visitor_filters_on %}
+        and visitors.is_eligible
+        {%- endif %}
+        {%- if prospect_scoring.drop_immature_labels() %}
+        and targets.is_label_mature
+        {%- endif %}
+
+)
+
+select * from final_training

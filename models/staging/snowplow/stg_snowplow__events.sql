@@ -1,0 +1,62 @@
+{#-
+    Staged Snowplow events: one row per event_id, lower-case typed columns, only
+    the configured apps and event names, non-null visitor and timestamp, inside
+    the optional [snowplow__start_date, snowplow__end_date) time range.
+-#}
+
+with
+
+source_events as (
+
+    select * from {{ source('snowplow', 'events') }}
+
+),
+
+renamed as (
+
+    select
+        cast(event_id as {{ dbt.type_string() }}) as event_id,
+        cast(app_id as {{ dbt.type_string() }}) as app_id,
+        cast(derived_tstamp as {{ dbt.type_timestamp() }}) as derived_tstamp,
+        cast(event_name as {{ dbt.type_string() }}) as event_name,
+        cast(domain_userid as {{ dbt.type_string() }}) as domain_userid,
+        cast(page_url as {{ dbt.type_string() }}) as page_url
+
+    from source_events
+
+),
+
+-- Snowplow delivers at least once: keep the earliest copy of each event_id.
+deduplicated as (
+
+    select *
+    from renamed
+    where
+        event_id is not null
+        and derived_tstamp is not null
+        and domain_userid is not null
+        and app_id in ({{ prospect_scoring.literal_list(prospect_scoring.app_ids()) }})
+        and event_name in ({{ prospect_scoring.literal_list(prospect_scoring.event_names()) }})
+    qualify row_number() over (
+        partition by event_id
+        order by derived_tstamp, domain_userid, event_name, page_url
+    ) = 1
+
+),
+
+in_time_range as (
+
+    select *
+    from deduplicated
+    where
+        true
+        {%- if prospect_scoring.start_date() is not none %}
+        and derived_tstamp >= {{ prospect_scoring.timestamp_literal(prospect_scoring.start_date()) }}
+        {%- endif %}
+        {%- if prospect_scoring.end_date() is not none %}
+        and derived_tstamp < {{ prospect_scoring.timestamp_literal(prospect_scoring.end_date()) }}
+        {%- endif %}
+
+)
+
+select * from in_time_range
