@@ -59,13 +59,13 @@ daily_peaks as (
 
 reference_point as (
 
-    select
-        {%- if reference_date is not none %}
-        {{ prospect_scoring.timestamp_literal(reference_date) }} as reference_tstamp
-        {%- else %}
-        max(last_seen_tstamp) as reference_tstamp
-        {%- endif %}
+    {%- if reference_date is not none %}
+    select {{ prospect_scoring.timestamp_literal(reference_date) }} as reference_tstamp
+    {%- else %}
+    -- No snowplow__reference_date: the end of the data, so builds are reproducible.
+    select max(last_seen_tstamp) as reference_tstamp
     from visitor_activity
+    {%- endif %}
 
 ),
 
