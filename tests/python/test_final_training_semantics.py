@@ -1,0 +1,116 @@
+"""final_training equals an independent brute-force implementation on generated
+data full of nasty cases, and equals the tutorial's query where the tutorial is right."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+
+import bruteforce
+import nasty_events
+from dbt_harness import assert_dbt_ok, run_dbt
+
+TUTORIAL_QUERY = (Path(__file__).parent / "tutorial_query.sql").read_text()
+
+
+@pytest.fixture(scope="module")
+def mixed_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """One dbt build over generated + handmade nasty rows (a lower-case Parquet file)."""
+    work = tmp_path_factory.mktemp("mixed")
+    mixed = nasty_events.mixed_rows()
+    clean = nasty_events.clean_rows()
+    events_file = work / "events.parquet"
+    pq.write_table(nasty_events.to_table(mixed + clean, upper=False), events_file)
+    clean_file = work / "clean.csv"
+    pacsv.write_csv(nasty_events.to_table(clean, upper=True), clean_file)
+    db_path = work / "mixed.duckdb"
+    result = run_dbt(["build", "--exclude-resource-type", "unit_test"], db_path, work,
+                     dbt_vars={"snowplow__events_file": str(events_file)})
+    assert_dbt_ok(result)
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        built = con.execute("select * from final_training").df()
+        types = dict(con.execute("select column_name, data_type from information_schema.columns "
+                                 "where table_name = 'final_training'").fetchall())
+    return {"rows": mixed + clean, "clean_file": clean_file, "built": built, "types": types}
+
+
+def _built_by_event_id(built: Any) -> dict[str, dict[str, Any]]:
+    records = built.to_dict("records")
+    out = {}
+    for record in records:
+        event_id = record.pop("event_id")
+        record["derived_tstamp"] = record["derived_tstamp"].to_pydatetime()
+        out[event_id] = {k: (v.item() if hasattr(v, "item") else v) for k, v in record.items()}
+    return out
+
+
+def test_one_row_per_distinct_event_id(mixed_build: dict[str, Any]) -> None:
+    built = mixed_build["built"]
+    assert built["event_id"].is_unique
+    assert len(built) > 1000
+
+
+def test_equals_brute_force_on_nasty_data(mixed_build: dict[str, Any]) -> None:
+    expected = bruteforce.final_training(bruteforce.stage(mixed_build["rows"]))
+    actual = _built_by_event_id(mixed_build["built"])
+    assert set(actual) == set(expected), (
+        f"missing: {sorted(set(expected) - set(actual))[:10]}, extra: {sorted(set(actual) - set(expected))[:10]}")
+    mismatches = [(k, actual[k], expected[k]) for k in expected if actual[k] != expected[k]]
+    assert not mismatches, f"{len(mismatches)} rows differ, e.g. {mismatches[:3]}"
+
+
+def test_handmade_edge_cases(mixed_build: dict[str, Any]) -> None:
+    rows = _built_by_event_id(mixed_build["built"])
+    # Equal timestamps do not see each other; the event one millisecond later sees all three.
+    assert [rows[f"tie-{i}"]["num_page_views"] for i in (1, 2, 3, 4)] == [0, 0, 0, 3]
+    assert rows["tie-4"]["num_pricing_views"] == 2 and rows["tie-4"]["num_customers_views"] == 1
+    assert "tie-conv" not in rows and "conv-tie-pv" not in rows
+    # Whole-second boundaries.
+    assert rows["b-3600"]["target_had_submit_form_next1h"] is True
+    assert rows["b-3600-frac"]["target_had_submit_form_next1h"] is True
+    assert rows["b-3601"]["target_had_submit_form_next1h"] is False
+    assert not {"b-conv", "b-after", "b-conv-2"} & set(rows)
+    # Duplicates: the earliest copy of each event_id; other apps do not win the deduplication.
+    assert rows["dup-late"]["derived_tstamp"] == nasty_events.T0 + dt.timedelta(seconds=5)
+    assert rows["dup-probe"]["num_page_views"] == 3  # dup-same once, dup-app, dup-late once
+    assert rows["dup-app"]["derived_tstamp"] == nasty_events.T0 + dt.timedelta(seconds=2)
+    # Other apps, noise events and null ids neither become rows nor count as history.
+    assert rows["apps-pv"]["num_page_views"] == 0 and rows["apps-pv"]["target_had_submit_form_next1h"] is False
+    assert not {"other-app-pv", "null-user-pv", "null-tstamp", "noise-click"} & set(rows)
+    # Never converting: every event is a row, with a false target.
+    assert rows["never-1"]["target_had_submit_form_next1h"] is False and "never-2" in rows
+    assert "first-conv" not in rows and "first-conv-pv" not in rows
+
+
+def test_column_types(mixed_build: dict[str, Any]) -> None:
+    types = mixed_build["types"]
+    assert types["derived_tstamp"].startswith("TIMESTAMP")
+    assert types["target_had_submit_form_next1h"] == "BOOLEAN"
+    assert types["is_label_mature"] == "BOOLEAN"
+    for name, _, _ in bruteforce.FEATURES:
+        assert types[name] in ("BIGINT", "INTEGER", "HUGEINT"), (name, types[name])
+
+
+def test_equals_the_tutorial_query_where_it_is_right(mixed_build: dict[str, Any]) -> None:
+    """Unique event_ids, no two events of a visitor at one instant: row for row equal (7 columns)."""
+    clean_ids = {r["domain_userid"] for r in nasty_events.clean_rows()}
+    with duckdb.connect() as con:
+        tutorial = con.execute(TUTORIAL_QUERY.replace("{csv_filename}", str(mixed_build["clean_file"]))).df()
+    tutorial.columns = [c.lower() for c in tutorial.columns]
+    columns = ["domain_userid", "derived_tstamp", "event_name", "num_page_views", "num_pricing_views",
+               "num_customers_views", "target_had_submit_form_next1h"]
+    built = mixed_build["built"]
+    ours = built[built["domain_userid"].isin(clean_ids)][columns]
+
+    def normalise(frame: Any) -> list[tuple[Any, ...]]:
+        frame = frame.astype({c: "int64" for c in columns[3:6]}).astype({columns[6]: bool})
+        return sorted(map(tuple, frame[columns].itertuples(index=False, name=None)))
+
+    assert len(tutorial) > 500
+    assert normalise(ours) == normalise(tutorial)
