@@ -1,0 +1,46 @@
+# Prospect scoring: the two commands of the README are `make all` and `make test`.
+# Everything runs inside the project's own virtual environment (.venv).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUTPUT ?= artifacts
+
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DO_NOT_TRACK := 1
+
+.PHONY: all install build train test bench sample clean help
+
+help:  ## List the targets.
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+all: install build train  ## Install, build final_training on the sample, train and write the report.
+	@echo "Report: $(OUTPUT)/report.md (model: $(OUTPUT)/model.joblib)"
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)  ## Create .venv and install the pinned requirements.
+
+build: $(STAMP)  ## dbt build (seeds, models, data tests, unit tests) on the default target.
+	$(BIN)/dbt build
+
+train: $(STAMP)  ## Fit the model on final_training; writes $(OUTPUT)/.
+	$(BIN)/python train/fit.py --output-dir $(OUTPUT)
+
+test: $(STAMP)  ## Run every test (dbt unit and data tests run inside the pytest suite).
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)  ## Benchmarks at 1M and 10M events (minutes; prints numbers).
+	$(BIN)/python scripts/benchmark.py
+	$(BIN)/python train/benchmark_fit.py
+
+sample: $(STAMP)  ## Regenerate the committed sample seeds/snowplow_sample_events.csv.
+	$(BIN)/python scripts/generate_events.py --output seeds/snowplow_sample_events.csv
+
+clean:  ## Remove build outputs (not .venv).
+	rm -rf target logs dbt_packages $(OUTPUT) bench_data prospect_scoring.duckdb

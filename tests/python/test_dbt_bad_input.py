@@ -1,0 +1,87 @@
+"""Bad input stops dbt with a message that says what is wrong (and names the
+file or var), before any model is built."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dbt_harness import run_dbt
+
+BAD_VARS: list[tuple[dict[str, Any], str]] = [
+    ({"snowplow__app_ids": "website"}, "var 'snowplow__app_ids' must be a non-empty list of strings"),
+    ({"snowplow__app_ids": ["website", 3]}, "var 'snowplow__app_ids' must be a non-empty list of strings"),
+    ({"snowplow__horizon_seconds": -5}, "var 'snowplow__horizon_seconds' must be a whole number"),
+    ({"snowplow__horizon_seconds": "1h"}, "var 'snowplow__horizon_seconds' must be a whole number"),
+    ({"snowplow__start_date": "2024-03-05", "snowplow__end_date": "2024-03-01"},
+     "var 'snowplow__end_date' (2024-03-01 00:00:00) must be later than snowplow__start_date"),
+    ({"snowplow__start_date": "March 5th"}, "var 'snowplow__start_date' must be a date"),
+    ({"snowplow__conversion_event": "purchase"},
+     "var 'snowplow__conversion_event' is \"purchase\", which is not among the kept events"),
+    ({"snowplow__cohort_days_before_reference": [30, 60]},
+     "var 'snowplow__cohort_days_before_reference' is inverted"),
+    ({"snowplow__cohort_first_seen_start": "2024-03-10", "snowplow__cohort_first_seen_end": "2024-03-01"},
+     "var 'snowplow__cohort_first_seen_end' (2024-03-01 00:00:00) must be later than"),
+    ({"snowplow__max_events_per_day": 0}, "var 'snowplow__max_events_per_day' must be > 0"),
+    ({"snowplow__drop_immature_labels": "yes"}, "var 'snowplow__drop_immature_labels' must be true or false"),
+    ({"snowplow__counter_features": [{"name": "Bad Name", "event_name": "page_view"}]},
+     "var 'snowplow__counter_features' entry 1 needs a 'name'"),
+    ({"snowplow__counter_features": [{"name": "num_clicks", "event_name": "link_click"}]},
+     "entry 'num_clicks' counts event_name \"link_click\", which is not among snowplow__event_names"),
+]
+
+
+def _output(result: Any) -> str:
+    return " ".join((result.stdout + result.stderr).split())
+
+
+@pytest.mark.parametrize("dbt_vars,message", BAD_VARS, ids=[next(iter(v)) for v, _ in BAD_VARS])
+def test_bad_var_stops_dbt_with_a_message_naming_it(tmp_path: Path, dbt_vars: dict[str, Any], message: str) -> None:
+    result = run_dbt(["run", "--select", "final_training"], tmp_path / "db.duckdb", tmp_path, dbt_vars=dbt_vars)
+    assert result.returncode != 0
+    assert message in _output(result)
+    assert "OK created" not in result.stdout
+
+
+def test_missing_events_file(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "events.csv"
+    result = run_dbt(["build"], tmp_path / "db.duckdb", tmp_path, dbt_vars={"snowplow__events_file": str(missing)})
+    assert result.returncode != 0
+    assert f"snowplow__events_file '{missing}' matches no file" in _output(result)
+    assert "OK created" not in result.stdout
+
+
+def test_unreadable_events_file(tmp_path: Path) -> None:
+    garbage = tmp_path / "events.parquet"
+    garbage.write_bytes(b"this is not parquet" * 20)
+    result = run_dbt(["build"], tmp_path / "db.duckdb", tmp_path, dbt_vars={"snowplow__events_file": str(garbage)})
+    assert result.returncode != 0
+    assert str(garbage) in _output(result)
+    assert "OK created" not in result.stdout
+
+
+def test_events_file_without_required_columns(tmp_path: Path) -> None:
+    events = tmp_path / "events.csv"
+    events.write_text("EVENT_ID,APP_ID,DERIVED_TSTAMP,EVENT_NAME\ne1,website,2024-03-01 10:00:00,page_view\n")
+    result = run_dbt(["build"], tmp_path / "db.duckdb", tmp_path, dbt_vars={"snowplow__events_file": str(events)})
+    assert result.returncode != 0
+    assert (f"snowplow__events_file '{events}' is missing required column(s): domain_userid, page_url"
+            in _output(result))
+    assert "OK created" not in result.stdout
+
+
+def test_missing_events_table(tmp_path: Path) -> None:
+    result = run_dbt(["build"], tmp_path / "db.duckdb", tmp_path,
+                     dbt_vars={"snowplow__atomic_schema": "atomic", "snowplow__events_table": "events"})
+    assert result.returncode != 0
+    assert "Events table" in _output(result) and "atomic.events not found on target 'duckdb'" in _output(result)
+
+
+def test_file_and_table_together_are_contradictory(tmp_path: Path) -> None:
+    result = run_dbt(["build"], tmp_path / "db.duckdb", tmp_path,
+                     dbt_vars={"snowplow__events_file": "seeds/snowplow_sample_events.csv",
+                               "snowplow__events_table": "events"})
+    assert result.returncode != 0
+    assert "var 'snowplow__events_file' and snowplow__events_table are both set" in _output(result)
