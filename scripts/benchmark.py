@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Benchmark of the dbt models that build final_training, against two references.
+
+For each size (default 1M and 10M generated events) it prints, as plain lines:
+  * the models: `dbt run --select +final_training` on a fresh DuckDB file reading
+    the events Parquet in place (seconds of model execution from run_results.json,
+    whole dbt wall time, peak memory of the dbt process, rows of final_training);
+  * the floor: a DuckDB sort of the five needed columns by visitor and time
+    (same machine, same file, fresh process), which any correct job must pay;
+  * (1M only by default) the tutorial's self-join formulation, run in DuckDB.
+Ratios: models / floor, and self-join / models. Targets (2-core machine): at 1M the
+models are at least 8x faster than the self-join; at 10M they take at most 1.5x the
+floor with peak memory under 4 GB. Numbers are measured, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Sequence
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+LOG = logging.getLogger("benchmark")
+
+SELF_JOIN_SQL = """
+create table tutorial_final_training as
+with events as (
+    select * from read_parquet('{path}')
+    where app_id = 'website' and domain_userid is not null and derived_tstamp is not null
+      and event_name in ('page_view', 'submit_form')
+),
+post_conv as (
+    select domain_userid, min(derived_tstamp) as first_conv
+    from events where event_name = 'submit_form' group by 1
+),
+targets_as_of_event as (
+    select er.event_id,
+        count_if(ef.event_name = 'submit_form') > 0 as target_had_submit_form_next1h
+    from events er
+    left join events ef on er.domain_userid = ef.domain_userid
+        and er.derived_tstamp < ef.derived_tstamp
+        and datediff('second', er.derived_tstamp, ef.derived_tstamp) <= 60 * 60
+    group by er.event_id
+),
+final_training as (
+    select er.domain_userid, er.derived_tstamp, er.event_name,
+        coalesce(count_if(eh.event_name = 'page_view'), 0) as num_page_views,
+        coalesce(count_if(eh.event_name = 'page_view' and eh.page_url like '%pricing%'), 0) as num_pricing_views,
+        coalesce(count_if(eh.event_name = 'page_view' and eh.page_url like '%customers%'), 0) as num_customers_views,
+        coalesce(t.target_had_submit_form_next1h, false) as target_had_submit_form_next1h
+    from events er
+    left join events eh on er.domain_userid = eh.domain_userid and eh.derived_tstamp < er.derived_tstamp
+    left join targets_as_of_event t on er.event_id = t.event_id
+    left join post_conv p on er.domain_userid = p.domain_userid and er.derived_tstamp >= p.first_conv
+    group by all
+    having not p.domain_userid is not null
+)
+select * from final_training
+"""
+
+FLOOR_SQL = """
+create table sorted_events as
+select event_id, domain_userid, derived_tstamp, event_name, page_url
+from read_parquet('{path}')
+order by domain_userid, derived_tstamp
+"""
+
+DUCKDB_CHILD = """
+import duckdb, sys, time
+con = duckdb.connect(sys.argv[1])
+con.execute("set preserve_insertion_order = false")
+start = time.perf_counter()
+con.execute(sys.argv[2])
+print(time.perf_counter() - start)
+print(con.execute("select count(*) from " + sys.argv[3]).fetchall()[0][0])
+"""
+
+
+def run_measured(command: Sequence[str], env: dict[str, str] | None = None,
+                 timeout: float | None = None) -> tuple[int, float, float, str]:
+    """Run a command; return (exit code, wall seconds, peak RSS in MB of the child, stdout)."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile(mode="w+") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=PROJECT_DIR)
+        deadline = None if timeout is None else start + timeout
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if deadline is not None and time.perf_counter() > deadline:
+                process.kill()
+                pid, status, usage = os.wait4(process.pid, 0)
+                status = -1
+                break
+            time.sleep(0.05)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        text = out.read()
+    code = os.waitstatus_to_exitcode(status) if status != -1 else -1
+    return code, wall, usage.ru_maxrss / 1024.0, text
+
+
+def ensure_events(n_events: int, data_dir: Path) -> Path:
+    """Generate (once) n_events synthetic events as Parquet; return the path."""
+    path = data_dir / f"events_{n_events}.parquet"
+    if not path.exists():
+        LOG.info("generating %s events -> %s", f"{n_events:,}", path)
+        code, wall, rss, text = run_measured([sys.executable, str(PROJECT_DIR / "scripts" / "generate_events.py"),
+                                              "--events", str(n_events), "--output", str(path)])
+        if code != 0:
+            raise SystemExit(f"error: generating {n_events} events failed:\n{text[-2000:]}")
+        LOG.info("generated in %.1f s (peak %.0f MB)", wall, rss)
+    return path
+
+
+def run_duckdb(sql: str, table: str, work: Path, timeout: float) -> tuple[float | None, float, int | None]:
+    """Run one statement in a fresh DuckDB file in a child process: (seconds, peak MB, rows)."""
+    db = work / f"{table}.duckdb"
+    code, wall, rss, text = run_measured([sys.executable, "-c", DUCKDB_CHILD, str(db), sql, table], timeout=timeout)
+    if code != 0:
+        LOG.warning("%s did not finish (exit %s): %s", table, code, text.strip()[-500:])
+        return None, rss, None
+    seconds, rows = text.strip().splitlines()[-2:]
+    return float(seconds), rss, int(rows)
+
+
+def run_models(events: Path, work: Path) -> tuple[float, float, float, int]:
+    """dbt run of final_training and its parents: (model seconds, dbt wall seconds, peak MB, rows)."""
+    db = work / "models.duckdb"
+    env = {**os.environ, "DBT_DUCKDB_PATH": str(db), "DBT_TARGET": "duckdb",
+           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    command = [str(Path(sys.executable).with_name("dbt")), "run", "--select", "+final_training",
+               "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+               "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
+               "--vars", json.dumps({"snowplow__events_file": str(events)})]
+    code, wall, rss, text = run_measured(command, env=env)
+    if code != 0:
+        raise SystemExit(f"error: dbt run failed:\n{text[-3000:]}")
+    results = json.loads((work / "target" / "run_results.json").read_text())
+    model_seconds = sum(r["execution_time"] for r in results["results"])
+    import duckdb  # noqa: PLC0415 (only needed here)
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("select count(*) from final_training").fetchall()[0][0]
+    return model_seconds, wall, rss, rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000],
+                        help="numbers of generated events to benchmark (default: 1000000 10000000)")
+    parser.add_argument("--self-join-max", type=int, default=1_000_000,
+                        help="run the tutorial's self-join only up to this many events (default: 1000000)")
+    parser.add_argument("--self-join-timeout", type=float, default=900.0,
+                        help="give up on the self-join after this many seconds (default: 900)")
+    parser.add_argument("--data-dir", type=Path, default=PROJECT_DIR / "bench_data",
+                        help="where generated Parquet files are cached (default: bench_data/)")
+    parser.add_argument("--verbose", action="store_true", help="log debug details")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(message)s")
+    args.data_dir.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {os.cpu_count()} cores")
+    for n_events in args.sizes:
+        events = ensure_events(n_events, args.data_dir)
+        with tempfile.TemporaryDirectory(dir=args.data_dir) as tmp:
+            work = Path(tmp)
+            floor_s, floor_mb, _ = run_duckdb(FLOOR_SQL.format(path=events), "sorted_events", work, timeout=3600)
+            model_s, dbt_wall, model_mb, rows = run_models(events, work)
+            print(f"events={n_events} final_training_rows={rows}")
+            print(f"  models: {model_s:.2f} s model execution ({dbt_wall:.2f} s dbt wall incl. start-up), "
+                  f"peak {model_mb:.0f} MB")
+            print(f"  floor (sort of 5 columns by visitor, time): {floor_s:.2f} s, peak {floor_mb:.0f} MB")
+            print(f"  ratio models/floor: {model_s / floor_s:.2f}x")
+            if n_events <= args.self_join_max:
+                join_s, join_mb, join_rows = run_duckdb(SELF_JOIN_SQL.format(path=events), "tutorial_final_training",
+                                                        work, timeout=args.self_join_timeout)
+                if join_s is None:
+                    print(f"  self-join (tutorial): did not finish within {args.self_join_timeout:.0f} s, "
+                          f"peak {join_mb:.0f} MB; ratio self-join/models: > "
+                          f"{args.self_join_timeout / model_s:.1f}x")
+                else:
+                    print(f"  self-join (tutorial): {join_s:.2f} s, peak {join_mb:.0f} MB, rows {join_rows}; "
+                          f"ratio self-join/models: {join_s / model_s:.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

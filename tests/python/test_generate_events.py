@@ -1,0 +1,210 @@
+"""Tests of scripts/generate_events.py (synthetic Snowplow events); fast (< 10 s)."""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "seeds" / "snowplow_sample_events.csv"
+
+
+def _load_generator():
+    spec = importlib.util.spec_from_file_location("generate_events", REPO / "scripts" / "generate_events.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+ge = _load_generator()
+
+CLEAN = dict(duplicate_rate=0.0, null_user_rate=0.0, null_tstamp_rate=0.0,
+             other_app_rate=0.0, noise_event_rate=0.0)
+TS_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$")
+
+
+def _csv_bytes(tmp_path: Path, name: str, **kwargs) -> bytes:
+    path = ge.write_events(ge.generate_events(**kwargs), tmp_path / name)
+    return path.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def dirty() -> pa.Table:
+    """20k events with exaggerated dirt, plain string columns."""
+    return ge.generate_events(20_000, seed=7, duplicate_rate=0.02, null_user_rate=0.05,
+                              null_tstamp_rate=0.01, other_app_rate=0.05,
+                              noise_event_rate=0.05, dictionary=False)
+
+
+def test_committed_sample_matches_generator_defaults(tmp_path):
+    expected = _csv_bytes(tmp_path, "sample.csv", n_events=ge.DEFAULT_EVENTS)
+    assert SAMPLE.read_bytes() == expected, (
+        "seeds/snowplow_sample_events.csv drifted from the generator: regenerate it with "
+        "`python scripts/generate_events.py --output seeds/snowplow_sample_events.csv`")
+
+
+def test_same_seed_same_bytes_other_seed_differs(tmp_path):
+    a = _csv_bytes(tmp_path, "a.csv", n_events=3_000, seed=5)
+    b = _csv_bytes(tmp_path, "b.csv", n_events=3_000, seed=5)
+    c = _csv_bytes(tmp_path, "c.csv", n_events=3_000, seed=6)
+    assert a == b
+    assert a != c
+    for name in ("a.parquet", "b.parquet"):
+        ge.write_events(ge.generate_events(3_000, seed=5), tmp_path / name)
+    assert (tmp_path / "a.parquet").read_bytes() == (tmp_path / "b.parquet").read_bytes()
+
+
+def test_columns_order_and_types(tmp_path):
+    table = ge.generate_events(2_000, dictionary=False)
+    assert table.column_names == list(ge.COLUMNS)
+    assert table.schema == ge.SCHEMA
+    assert table.num_rows == 2_000  # exact, duplicates included
+    header = SAMPLE.read_text().split("\n", 1)[0]
+    assert header.split(",") == list(ge.COLUMNS)
+
+    path = ge.write_events(table, tmp_path / "ev.parquet", lowercase_columns=True)
+    read = pq.read_table(path)
+    assert read.column_names == [c.lower() for c in ge.COLUMNS]
+    assert read.schema.field("derived_tstamp").type == pa.timestamp("ms")
+    assert read.schema.field("page_url").type == pa.string()
+    assert read.num_rows == 2_000
+
+    gz = ge.write_events(table, tmp_path / "ev.csv.gz")
+    with gzip.open(gz, "rt") as fh:
+        assert fh.readline().rstrip("\n").split(",") == list(ge.COLUMNS)
+
+
+def test_timestamps_millisecond_text_and_values(tmp_path):
+    lines = SAMPLE.read_text().splitlines()[1:]
+    idx = ge.COLUMNS.index("DERIVED_TSTAMP")
+    stamps = [line.split(",")[idx] for line in lines]
+    assert all(TS_TEXT.match(s) for s in stamps if s)
+    assert any(not s.endswith("000") for s in stamps if s)  # real milliseconds
+    table = ge.generate_events(5_000, seed=3, **CLEAN)
+    ts = table["DERIVED_TSTAMP"]
+    assert ts.type == pa.timestamp("ms")
+    assert str(pc.min(ts).as_py()) >= "2024-03-01"
+    assert str(pc.max(ts).as_py()) < "2024-03-22"
+    assert pc.all(pc.greater_equal(pc.subtract(ts.cast(pa.int64())[1:], ts.cast(pa.int64())[:-1]), 0)).as_py()
+
+
+def test_dirt_rates_roughly_as_configured(dirty):
+    n = dirty.num_rows
+    n_distinct = pc.count_distinct(dirty["EVENT_ID"]).as_py()
+    assert (n - n_distinct) / n == pytest.approx(0.02, abs=0.002)
+    assert dirty["DOMAIN_USERID"].null_count / n == pytest.approx(0.05, abs=0.005)
+    assert dirty["DERIVED_TSTAMP"].null_count / n == pytest.approx(0.01, abs=0.002)
+    apps = dict(zip(*[c.to_pylist() for c in pc.value_counts(dirty["APP_ID"]).flatten()]))
+    assert set(apps) == {"website", "docs-site", "mobile-app"}
+    assert (apps["docs-site"] + apps["mobile-app"]) / n == pytest.approx(0.05, abs=0.01)
+    names = pc.value_counts(dirty["EVENT_NAME"]).flatten()
+    counts = dict(zip(names[0].to_pylist(), names[1].to_pylist()))
+    noise = counts["link_click"] + counts["web_vitals"] + counts["application_error"]
+    assert noise / n == pytest.approx(0.05, abs=0.005)
+
+
+def test_duplicates_are_redeliveries(dirty):
+    ids = dirty["EVENT_ID"]
+    dup_ids = pc.filter(pc.value_counts(ids).field("values"),
+                        pc.greater(pc.value_counts(ids).field("counts"), 1))
+    dups = dirty.filter(pc.is_in(ids, dup_ids)).sort_by([("EVENT_ID", "ascending")])
+    assert dups.num_rows == 2 * len(dup_ids)  # each duplicated exactly once
+    for col in ("PAGE_URL", "EVENT_NAME", "DOMAIN_SESSIONID", "APP_ID"):
+        values = dups[col].to_pylist()
+        assert values[0::2] == values[1::2]
+
+
+def test_clean_data_when_rates_are_zero():
+    table = ge.generate_events(5_000, seed=11, **CLEAN)
+    assert pc.count_distinct(table["EVENT_ID"]).as_py() == table.num_rows
+    assert table["DOMAIN_USERID"].null_count == 0
+    assert table["DERIVED_TSTAMP"].null_count == 0
+    assert set(pc.unique(table["APP_ID"]).to_pylist()) == {"website"}
+    assert set(pc.unique(table["EVENT_NAME"]).to_pylist()) == {"page_view", "submit_form"}
+
+
+def test_event_semantics(dirty):
+    event = dirty["EVENT"].to_pylist()
+    name = dirty["EVENT_NAME"].to_pylist()
+    assert all((e == "page_view") == (n == "page_view") for e, n in zip(event, name))
+    assert set(event) == {"page_view", "unstruct"}
+    for col, value in (("PLATFORM", "web"), ("EVENT_VENDOR", "com.snowplowanalytics.snowplow"),
+                       ("EVENT_FORMAT", "jsonschema"), ("EVENT_VERSION", "1-0-0")):
+        assert pc.unique(dirty[col]).to_pylist() == [value]
+    uuid = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+    assert all(uuid.match(v) for v in dirty["EVENT_ID"].to_pylist()[:500])
+    assert pc.min(dirty["DOMAIN_SESSIONIDX"]).as_py() == 1
+    web = dirty.filter(pc.equal(dirty["APP_ID"], "website"))
+    assert pc.all(pc.starts_with(web["PAGE_URL"], "https://www.example.com/")).as_py()
+
+
+def test_conversion_depends_on_pricing_and_customers_views():
+    table = ge.generate_events(ge.DEFAULT_EVENTS, **CLEAN)
+    users = table["DOMAIN_USERID"].to_pylist()
+    names = table["EVENT_NAME"].to_pylist()
+    urls = table["PAGE_URL"].to_pylist()
+    views: dict[str, int] = {}
+    converted: set[str] = set()
+    for user, name, url in zip(users, names, urls):  # rows are in time order
+        if name == "submit_form":
+            converted.add(user)
+        elif name == "page_view" and user not in converted and ("/pricing" in url or "/customers" in url):
+            views[user] = views.get(user, 0) + 1
+    everyone = set(users)
+    assert 250 <= len(converted) <= 450
+    mean = lambda group: sum(views.get(u, 0) for u in group) / len(group)  # noqa: E731
+    assert mean(converted) > 1.5 * mean(everyone - converted)
+
+
+def test_bot_visitor_is_heavy_and_packed_in_time():
+    small = pc.value_counts(ge.generate_events(5_000, **CLEAN)["DOMAIN_USERID"]).flatten()
+    assert pc.max(small[1]).as_py() < 1_000  # no bots by default below 400k events
+    table = ge.generate_events(30_000, seed=1, n_bots=1, **CLEAN)
+    counts = pc.value_counts(table["DOMAIN_USERID"]).flatten()
+    top = pc.index(counts[1], pc.max(counts[1])).as_py()
+    bot = counts[0][top]
+    assert counts[1][top].as_py() >= 10_000
+    ts = table.filter(pc.equal(table["DOMAIN_USERID"], bot))["DERIVED_TSTAMP"]
+    span = pc.max(ts).as_py() - pc.min(ts).as_py()
+    assert span.total_seconds() < 2 * 86_400
+    assert not table.filter(pc.and_(pc.equal(table["DOMAIN_USERID"], bot),
+                                    pc.equal(table["EVENT_NAME"], "submit_form"))).num_rows
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["--events", "-1", "--output", "x.csv"], "--events"),
+    (["--events", "10", "--output", "x.json"], "unknown output extension"),
+    (["--duplicate-rate", "2", "--output", "x.csv"], "--duplicate-rate"),
+    (["--start", "yesterday", "--output", "x.csv"], "--start"),
+])
+def test_cli_rejects_bad_arguments(argv, fragment, capsys):
+    with pytest.raises(SystemExit) as exc:
+        ge.main(argv)
+    assert exc.value.code != 0
+    err = capsys.readouterr().err
+    assert fragment in err and err.count("\n") == 1
+
+
+def test_cli_writes_file(tmp_path):
+    out = tmp_path / "sub" / "events.parquet"
+    assert ge.main(["--events", "1_000", "--clean", "--output", str(out), "--log-level", "WARNING"]) == 0
+    assert pq.read_table(out).num_rows == 1_000
+
+
+def test_generate_rejects_bad_values():
+    with pytest.raises(ValueError):
+        ge.generate_events(-1)
+    with pytest.raises(ValueError):
+        ge.generate_events(10, null_user_rate=1.5)
+    with pytest.raises(ValueError):
+        ge.output_format("events.json")
+    assert ge.generate_events(0).num_rows == 0
