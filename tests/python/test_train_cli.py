@@ -1,0 +1,66 @@
+"""The script as users run it: ``python train/fit.py`` in a subprocess."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest_train_helpers import (
+    REPO_ROOT,
+    clean_env,
+    make_events,
+    make_project,
+    run_fit,
+    seed_previous_artifacts,
+    snapshot,
+    write_database,
+)
+
+
+def test_help_explains_every_option() -> None:
+    result = run_fit(["--help"], env=clean_env())
+    assert result.returncode == 0
+    for option in ("--target", "--profiles-dir", "--project-dir", "--table", "--output-dir",
+                   "--test-size", "--seed", "--split", "--verbose"):
+        assert option in result.stdout
+    assert "Exit status" in result.stdout
+
+
+def test_run_from_the_repo_root(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    db = write_database(tmp_path / "warehouse.duckdb", make_events(200, seed=11))
+    out = tmp_path / "out"
+    result = run_fit(
+        ["--project-dir", str(project), "--output-dir", str(out), "--split", "rows", "--test-size", "0.25"],
+        env=clean_env(DBT_DUCKDB_PATH=str(db)),
+        cwd=REPO_ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "read " in result.stderr and "wrote " in result.stderr  # logging goes to stderr
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["split"] == "rows" and meta["test_size"] == 0.25
+
+
+def test_missing_database_subprocess(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    out = tmp_path / "out"
+    before = seed_previous_artifacts(out)
+    db = tmp_path / "missing.duckdb"
+    result = run_fit(
+        ["--project-dir", str(project), "--output-dir", str(out)],
+        env=clean_env(DBT_DUCKDB_PATH=str(db)), cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and "does not exist" in errors[0] and "dbt build" in errors[0]
+    assert "Traceback" not in result.stderr
+    assert not db.exists()
+    assert snapshot(out) == before
+
+
+def test_bad_test_size_subprocess(tmp_path: Path) -> None:
+    result = run_fit(["--test-size", "1.0"], env=clean_env(), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: argument --test-size: must be strictly between 0 and 1, not 1.0 (see --help)"
+    ]

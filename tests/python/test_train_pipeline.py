@@ -1,0 +1,253 @@
+"""End-to-end runs of the training step on small contract-conforming DuckDB files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from conftest_train_helpers import (
+    FEATURES,
+    MATURITY,
+    TARGET,
+    column_rows,
+    make_events,
+    make_project,
+    write_database,
+)
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+
+from prospect_model.cli import main
+from prospect_model.dataset import fingerprint_data, load_feature_spec, load_training_data
+from prospect_model.profiles import resolve_target
+from prospect_model.readers import open_reader
+from prospect_model.splitting import make_split
+
+METADATA_KEYS = {
+    "schema_version", "trained_at_utc", "table", "columns_table", "data_source", "dbt",
+    "features", "feature_descriptions", "target", "label_maturity_column", "rows_in_table",
+    "rows_excluded_immature", "rows_used", "visitors_used", "split", "seed", "test_size",
+    "row_order", "counts", "model", "coefficients", "intercept", "metrics", "baseline",
+    "classification_report", "confusion_matrix", "data_fingerprint", "versions",
+    "timings_seconds", "artifacts",
+}
+METRIC_KEYS = {"accuracy", "f1", "precision", "recall", "roc_auc", "pr_auc", "log_loss", "brier"}
+VERSION_KEYS = {"python", "scikit-learn", "pandas", "numpy", "pyarrow", "duckdb", "joblib"}
+PLOTS = ["confusion_matrix.png", "roc_curve.png", "precision_recall_curve.png", "calibration_curve.png"]
+
+
+def _setup(directory: Path, events: pd.DataFrame | None = None, **db_options) -> Path:
+    project = make_project(directory / "project")
+    write_database(directory / "warehouse.duckdb", make_events() if events is None else events, **db_options)
+    return project
+
+
+@pytest.fixture(scope="module")
+def visitor_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One default (visitor split) run through main(); shared by the tests below."""
+    root = tmp_path_factory.mktemp("visitor_run")
+    project = _setup(root)
+    out = root / "artifacts"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("DBT_PROFILES_DIR", raising=False)
+        mp.delenv("DBT_TARGET", raising=False)
+        mp.setenv("DBT_DUCKDB_PATH", str(root / "warehouse.duckdb"))
+        rc = main(["--project-dir", str(project), "--output-dir", str(out)])
+        target = resolve_target(project_dir=project)
+        with open_reader(target) as reader:
+            data = load_training_data(reader, load_feature_spec(reader))
+    return {"rc": rc, "out": out, "root": root, "data": data}
+
+
+def test_run_succeeds_and_writes_every_artifact(visitor_run: dict) -> None:
+    assert visitor_run["rc"] == 0
+    names = sorted(p.name for p in visitor_run["out"].iterdir())
+    assert names == sorted(["model.joblib", "metadata.json", "report.md", *PLOTS])
+    for plot in PLOTS:
+        assert (visitor_run["out"] / plot).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_model_serves_probabilities_for_a_dataframe(visitor_run: dict) -> None:
+    model = joblib.load(visitor_run["out"] / "model.joblib")
+    assert isinstance(model, LogisticRegression)
+    assert list(model.feature_names_in_) == FEATURES
+    assert model.class_weight == "balanced" and model.random_state == 42
+    frame = make_events(20, seed=5)
+    prob = model.predict_proba(frame[FEATURES])[:, 1]
+    assert prob.shape == (len(frame),)
+    assert np.all((prob >= 0) & (prob <= 1))
+
+
+def test_metadata_has_every_key(visitor_run: dict) -> None:
+    meta = json.loads((visitor_run["out"] / "metadata.json").read_text())
+    assert METADATA_KEYS <= set(meta)
+    assert meta["features"] == FEATURES and meta["target"] == TARGET
+    assert meta["split"] == "visitor" and meta["seed"] == 42 and meta["test_size"] == 0.2
+    assert set(meta["metrics"]) == {"model", "baseline"}
+    assert set(meta["metrics"]["model"]) == METRIC_KEYS == set(meta["metrics"]["baseline"])
+    assert meta["metrics"]["baseline"]["roc_auc"] == 0.5
+    assert meta["metrics"]["model"]["roc_auc"] > 0.65  # the fixture has a real signal
+    assert set(meta["coefficients"]) == set(FEATURES) and isinstance(meta["intercept"], float)
+    assert VERSION_KEYS <= set(meta["versions"])
+    assert meta["dbt"]["target"] == "duckdb" and meta["dbt"]["type"] == "duckdb"
+    assert meta["table"] == "main.final_training"
+    assert len(meta["data_fingerprint"]["sha256"]) == 64
+    for side in ("train", "test"):
+        counts = meta["counts"][side]
+        assert {"rows", "visitors", "positives", "negatives", "positive_rate"} <= set(counts)
+        assert counts["positives"] > 0 and counts["negatives"] > 0
+    assert meta["counts"]["train"]["rows"] + meta["counts"]["test"]["rows"] == meta["rows_used"]
+    assert meta["trained_at_utc"].endswith("Z")
+
+
+def test_report_links_plots_and_shows_metrics(visitor_run: dict) -> None:
+    report = (visitor_run["out"] / "report.md").read_text()
+    for plot in PLOTS:
+        assert f"]({plot})" in report
+    assert "| ROC AUC |" in report and "Baseline" in report
+    for feature in FEATURES:
+        assert f"`{feature}`" in report
+
+
+def test_visitor_split_is_disjoint_and_stratified(visitor_run: dict) -> None:
+    data = visitor_run["data"]
+    split = make_split("visitor", data.y, data.groups, 0.2, 42)
+    assert not set(data.groups[split.train]) & set(data.groups[split.test])
+    assert len(split.train) + len(split.test) == data.n_rows
+    assert 0.12 < len(split.test) / data.n_rows < 0.28
+    positives_share = data.y[split.test].sum() / data.y.sum()
+    assert abs(positives_share - 0.2) < 0.03
+    meta = json.loads((visitor_run["out"] / "metadata.json").read_text())
+    assert meta["counts"]["test"]["rows"] == len(split.test)
+    assert meta["counts"]["train"]["visitors"] + meta["counts"]["test"]["visitors"] == data.n_visitors
+
+
+def test_visitor_split_is_deterministic(visitor_run: dict) -> None:
+    data = visitor_run["data"]
+    first = make_split("visitor", data.y, data.groups, 0.2, 42)
+    second = make_split("visitor", data.y, data.groups, 0.2, 42)
+    other = make_split("visitor", data.y, data.groups, 0.2, 7)
+    assert np.array_equal(first.test, second.test)
+    assert not np.array_equal(first.test, other.test)
+
+
+def test_rows_split_reproduces_the_tutorial_exactly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = _setup(tmp_path)
+    db = tmp_path / "warehouse.duckdb"
+    monkeypatch.setenv("DBT_DUCKDB_PATH", str(db))
+    out = tmp_path / "out"
+    assert main(["--project-dir", str(project), "--output-dir", str(out), "--split", "rows"]) == 0
+
+    # The tutorial, on the same rows in the documented order.
+    con = duckdb.connect(str(db), read_only=True)
+    db_df = con.sql(
+        f"select * from main.final_training where {MATURITY} order by derived_tstamp, event_id"
+    ).df()
+    con.close()
+    X, y = db_df[FEATURES], db_df[TARGET]
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=42, stratify=y)
+
+    with open_reader(resolve_target(project_dir=project)) as reader:
+        data = load_training_data(reader, load_feature_spec(reader))
+    split = make_split("rows", data.y, data.groups, 0.2, 42)
+    assert np.array_equal(split.train, X_train.index.to_numpy())
+    assert np.array_equal(split.test, X_test.index.to_numpy())
+    assert np.array_equal(data.X[split.train], X_train.to_numpy(dtype=float))
+
+    tutorial = LogisticRegression(random_state=42, class_weight="balanced").fit(X_train, y_train)
+    model = joblib.load(out / "model.joblib")
+    np.testing.assert_allclose(model.coef_, tutorial.coef_, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(model.intercept_, tutorial.intercept_, rtol=1e-12, atol=0)
+    np.testing.assert_array_equal(model.predict_proba(X_test), tutorial.predict_proba(X_test))
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["split"] == "rows"
+    assert meta["counts"]["test"]["rows"] == len(X_test)
+
+
+def test_immature_rows_are_excluded_and_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events = make_events(seed=3)
+    rng = np.random.default_rng(0)
+    immature = rng.random(len(events)) < 0.15
+    events[MATURITY] = ~immature
+    events[MATURITY] = events[MATURITY].astype(object)
+    events.loc[events.index[:5], MATURITY] = None  # NULL counts as immature
+    expected_excluded = int(immature.sum() + (~immature[:5]).sum())
+    project = _setup(tmp_path, events)
+    monkeypatch.setenv("DBT_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
+    out = tmp_path / "out"
+    assert main(["--project-dir", str(project), "--output-dir", str(out)]) == 0
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["label_maturity_column"] == MATURITY
+    assert meta["rows_in_table"] == len(events)
+    assert meta["rows_excluded_immature"] == expected_excluded
+    assert meta["rows_used"] == len(events) - expected_excluded
+    assert f"Left out as immature (`{MATURITY}` not true): {expected_excluded:,}" in (out / "report.md").read_text()
+
+
+def test_older_build_without_label_maturity_uses_all_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events = make_events(seed=4).drop(columns=[MATURITY])
+    project = _setup(tmp_path, events, with_maturity=False)
+    monkeypatch.setenv("DBT_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
+    out = tmp_path / "out"
+    assert main(["--project-dir", str(project), "--output-dir", str(out)]) == 0
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["label_maturity_column"] is None
+    assert meta["rows_excluded_immature"] == 0
+    assert meta["rows_used"] == meta["rows_in_table"] == len(events)
+
+
+def test_features_come_from_the_columns_table_in_ordinal_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    features = ["num_pricing_views", "num_page_views", "num_signup_views", "num_customers_views"]
+    events = make_events(seed=6, features=features)
+    rows = column_rows(features)
+    rows = [(n, r, o, d) for n, r, o, d in rows[::-1]]  # insertion order must not matter
+    project = _setup(tmp_path, events, features=features, columns=rows)
+    monkeypatch.setenv("DBT_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
+    out = tmp_path / "out"
+    assert main(["--project-dir", str(project), "--output-dir", str(out), "--seed", "7"]) == 0
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["features"] == features and meta["seed"] == 7
+    model = joblib.load(out / "model.joblib")
+    assert list(model.feature_names_in_) == features
+    assert model.predict_proba(events[features]).shape == (len(events), 2)
+
+
+def test_fingerprint_is_stable_and_independent_of_chunking(visitor_run: dict) -> None:
+    import pyarrow as pa
+
+    data = visitor_run["data"]
+    table = pa.table({"a": np.arange(10, dtype=np.int64), "b": np.arange(10) % 3 == 0})
+    rechunked = pa.Table.from_batches(table.to_batches(max_chunksize=3))
+    assert rechunked.column("a").num_chunks > 1
+    assert fingerprint_data(table, ["a", "b"])["sha256"] == fingerprint_data(rechunked, ["a", "b"])["sha256"]
+    changed = table.set_column(0, "a", pa.array(np.r_[np.arange(9), 99]))
+    assert fingerprint_data(changed, ["a", "b"])["sha256"] != fingerprint_data(table, ["a", "b"])["sha256"]
+    meta = json.loads((visitor_run["out"] / "metadata.json").read_text())
+    assert meta["data_fingerprint"] == data.fingerprint
+
+
+def test_upper_case_column_names_are_matched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Warehouses like Snowflake report upper-case names; the contract's names still apply."""
+    events = make_events(seed=8)
+    project = _setup(tmp_path, events)
+    db = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(db))
+    for table, names in (("final_training", list(events.columns)),
+                         ("final_training_columns", ["column_name", "column_role", "ordinal", "description"])):
+        for name in names:
+            con.execute(f'alter table main.{table} rename column "{name}" to "{name.upper()}"')
+    assert "NUM_PAGE_VIEWS" in con.sql("select * from main.final_training limit 0").columns
+    con.close()
+    monkeypatch.setenv("DBT_DUCKDB_PATH", str(db))
+    out = tmp_path / "out"
+    assert main(["--project-dir", str(project), "--output-dir", str(out)]) == 0
+    model = joblib.load(out / "model.joblib")
+    assert list(model.feature_names_in_) == FEATURES
+    assert json.loads((out / "metadata.json").read_text())["rows_excluded_immature"] == int((~events[MATURITY]).sum())

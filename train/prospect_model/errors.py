@@ -1,0 +1,30 @@
+"""Errors raised for bad input or configuration.
+
+Every problem the user can fix (missing database, missing table, bad option,
+too little data, ...) is reported as a :class:`TrainingError`. The command line
+prints its message as a single ``error: ...`` line on stderr and exits with
+:data:`EXIT_BAD_INPUT`; anything else is a bug and exits with
+:data:`EXIT_INTERNAL_ERROR`.
+"""
+
+from __future__ import annotations
+
+#: Exit status of a successful run.
+EXIT_OK = 0
+#: Exit status of an unexpected failure (a bug); the message suggests ``--verbose``.
+EXIT_INTERNAL_ERROR = 1
+#: Exit status of bad input or configuration (also used by argument errors).
+EXIT_BAD_INPUT = 2
+
+
+class TrainingError(Exception):
+    """A problem the user can fix; ``str(error)`` is a one-line message."""
+
+    def __init__(self, message: str) -> None:
+        # Keep the message on one line so the CLI output stays one line.
+        super().__init__(" ".join(str(message).split()))
+
+    @property
+    def message(self) -> str:
+        """The one-line, user-facing message."""
+        return str(self)

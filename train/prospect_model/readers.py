@@ -1,0 +1,135 @@
+"""Reading warehouse tables into Arrow: the reader interface and its registry.
+
+A :class:`TableReader` serves one dbt target. It is opened with
+:func:`open_reader`, which picks the implementation registered for the target's
+``type``. Readers live in their own modules and register themselves on import
+(see ``duckdb_reader.py``); :data:`BUILTIN_READER_MODULES` lists the modules
+imported on demand, so a Snowflake or BigQuery reader is added by writing e.g.
+``snowflake_reader.py`` (a ``TableReader`` subclass + ``register_reader("snowflake",
+...)``) and adding it to that mapping. Until then those types fail with a clear
+"not supported yet" error.
+
+The interface is deliberately small: everything the training step needs is "does
+this table exist and what are its columns" (:meth:`TableReader.table_schema`) and
+"read these columns, optionally only rows where a boolean column is true, in
+this order" (:meth:`TableReader.read_table`), returned as a ``pyarrow.Table``.
+Identifier columns whose values only matter for equality (the visitor id) can be
+read as 64-bit hash keys (``key_columns``): at 10M rows this halves the memory of
+the read and of the database's sort compared with the 36-character strings.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from types import TracebackType
+
+import pyarrow as pa
+
+from .errors import TrainingError
+from .profiles import TargetConfig
+
+log = logging.getLogger(__name__)
+
+
+class TableReader(ABC):
+    """Read-only access to the tables of one dbt target (a context manager)."""
+
+    def __init__(self, target: TargetConfig) -> None:
+        self.target = target
+
+    @abstractmethod
+    def location(self) -> str:
+        """Where the data lives, for messages (e.g. ``DuckDB database /x.duckdb``)."""
+
+    @abstractmethod
+    def qualified_name(self, table: str) -> str:
+        """The table's name as shown to users (e.g. ``main.final_training``)."""
+
+    @abstractmethod
+    def table_schema(self, table: str) -> pa.Schema | None:
+        """The Arrow schema of ``table`` in the target's schema, or None if it does not exist."""
+
+    @abstractmethod
+    def read_table(
+        self,
+        table: str,
+        columns: Sequence[str] | None = None,
+        *,
+        where_true: str | None = None,
+        order_by: Sequence[str] = (),
+        key_columns: Sequence[str] = (),
+    ) -> pa.Table:
+        """Read ``columns`` (all if None) of ``table`` as Arrow.
+
+        ``where_true`` keeps only rows whose boolean column is true (NULL counts as
+        false); ``order_by`` sorts ascending by these columns (deterministic order);
+        the columns named in ``key_columns`` are returned, under their own names, as
+        a 64-bit integer hash of their values (equal values -> equal keys; NULL
+        stays NULL), e.g. DuckDB ``hash(x)``, Snowflake ``HASH(x)``, BigQuery
+        ``FARM_FINGERPRINT(x)``.
+        """
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release the connection."""
+
+    def __enter__(self) -> TableReader:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+#: A function that opens a reader for a target (raising TrainingError if it cannot).
+ReaderFactory = Callable[[TargetConfig], TableReader]
+
+_FACTORIES: dict[str, ReaderFactory] = {}
+
+#: Target types whose reader module is imported on demand (the module registers itself).
+BUILTIN_READER_MODULES: dict[str, str] = {"duckdb": ".duckdb_reader"}
+
+#: Target types known to be planned but not implemented yet.
+PLANNED_TYPES: frozenset[str] = frozenset({"snowflake", "bigquery"})
+
+
+def register_reader(target_type: str, factory: ReaderFactory) -> None:
+    """Register ``factory`` for dbt targets of ``type: target_type``."""
+    _FACTORIES[target_type.lower()] = factory
+
+
+def supported_types() -> list[str]:
+    """Target types that can be read (registered or importable built-ins)."""
+    return sorted(set(_FACTORIES) | set(BUILTIN_READER_MODULES))
+
+
+def open_reader(target: TargetConfig) -> TableReader:
+    """Open a reader for ``target`` according to its ``type``."""
+    target_type = target.type.lower()
+    if target_type not in _FACTORIES and target_type in BUILTIN_READER_MODULES:
+        importlib.import_module(BUILTIN_READER_MODULES[target_type], __package__)
+    factory = _FACTORIES.get(target_type)
+    if factory is None:
+        supported = ", ".join(supported_types())
+        if target_type in PLANNED_TYPES:
+            raise TrainingError(
+                f"{target.describe()}: reading from {target.type} is not supported yet "
+                f"(supported target types: {supported}); use a duckdb target with --target"
+            )
+        raise TrainingError(
+            f"{target.describe()}: unsupported target type '{target.type}' "
+            f"(supported target types: {supported})"
+        )
+    log.debug("opening %s reader for target %s", target_type, target.target_name)
+    return factory(target)
+
+
+def quote_identifier(name: str) -> str:
+    """Quote an SQL identifier with double quotes (ANSI; DuckDB, Snowflake)."""
+    return '"' + name.replace('"', '""') + '"'
