@@ -26,8 +26,7 @@ renamed as (
 
 ),
 
--- Snowplow delivers at least once: keep the earliest copy of each event_id.
-deduplicated as (
+filtered as (
 
     select *
     from renamed
@@ -37,10 +36,13 @@ deduplicated as (
         and domain_userid is not null
         and app_id in ({{ prospect_scoring.literal_list(prospect_scoring.app_ids()) }})
         and event_name in ({{ prospect_scoring.literal_list(prospect_scoring.event_names()) }})
-    qualify row_number() over (
-        partition by event_id
-        order by derived_tstamp, domain_userid, event_name, page_url
-    ) = 1
+
+),
+
+-- Snowplow delivers at least once: keep the earliest copy of each event_id.
+deduplicated as (
+
+    {{ prospect_scoring.earliest_copy_per_event_id('filtered') }}
 
 ),
 
