@@ -1,0 +1,98 @@
+"""The README's path on the shipped sample: dbt build, then train/fit.py."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import joblib
+import numpy as np
+import pyarrow.csv as pacsv
+import pytest
+
+import bruteforce
+import nasty_events
+from conftest import SampleBuild
+from dbt_harness import PROJECT_DIR
+
+
+def test_dbt_build_on_the_sample_passes_every_test(sample_build: SampleBuild) -> None:
+    results = sample_build.run_results["results"]
+    statuses = {r["unique_id"]: r["status"] for r in results}
+    unit_tests = [u for u in statuses if u.startswith("unit_test.")]
+    data_tests = [u for u in statuses if u.startswith("test.")]
+    assert len(unit_tests) >= 19 and len(data_tests) >= 25
+    not_passing = {u: s for u, s in statuses.items() if s not in ("pass", "success")}
+    # The sample has 3 events with a null derived_tstamp: counted by the warning-level test.
+    assert not_passing == {"test.prospect_scoring.assert_source_events_have_derived_tstamp": "warn"}
+
+
+def test_sample_final_training_equals_brute_force(sample_build: SampleBuild) -> None:
+    table = pacsv.read_csv(PROJECT_DIR / "seeds" / "snowplow_sample_events.csv",
+                           convert_options=pacsv.ConvertOptions(strings_can_be_null=True))
+    rows = nasty_events.as_rows(table.select(["APP_ID", "DERIVED_TSTAMP", "EVENT_ID", "DOMAIN_USERID",
+                                              "EVENT_NAME", "PAGE_URL"]))
+    expected = bruteforce.final_training(bruteforce.stage(rows))
+    with duckdb.connect(str(sample_build.db_path), read_only=True) as con:
+        built = con.execute("select * from final_training").df()
+    assert len(built) == len(expected) and built["event_id"].is_unique
+    assert set(built["event_id"]) == set(expected)
+    built_rows = {r.pop("event_id"): r for r in built.to_dict("records")}
+    for event_id, row in expected.items():
+        got = built_rows[event_id]
+        assert [got[k] for k in ("num_page_views", "num_pricing_views", "num_customers_views",
+                                 "target_had_submit_form_next1h", "is_label_mature")] == \
+            [row[k] for k in ("num_page_views", "num_pricing_views", "num_customers_views",
+                              "target_had_submit_form_next1h", "is_label_mature")], event_id
+    positives = int(built["target_had_submit_form_next1h"].sum())
+    assert positives == sum(r["target_had_submit_form_next1h"] for r in expected.values()) and positives > 100
+
+
+@pytest.fixture(scope="module")
+def trained(sample_build: SampleBuild, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("artifacts")
+    env = {**os.environ, "DBT_DUCKDB_PATH": str(sample_build.db_path), "DBT_TARGET": "duckdb"}
+    result = subprocess.run([sys.executable, "train/fit.py", "--output-dir", str(out)], cwd=PROJECT_DIR,
+                            env=env, text=True, capture_output=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+def test_fit_writes_every_artifact(trained: Path) -> None:
+    names = {p.name for p in trained.iterdir()}
+    assert {"model.joblib", "metadata.json", "report.md"} <= names
+    assert len([n for n in names if n.endswith(".png")]) >= 4
+    assert not [n for n in names if n.startswith(".") or n.endswith(".tmp")]
+    report = (trained / "report.md").read_text()
+    for name in names - {"report.md"}:
+        if name.endswith(".png"):
+            assert name in report
+
+
+def test_model_serves_like_the_tutorial(trained: Path, sample_build: SampleBuild) -> None:
+    metadata = json.loads((trained / "metadata.json").read_text())
+    features = metadata["features"]
+    assert features == ["num_page_views", "num_pricing_views", "num_customers_views"]
+    with duckdb.connect(str(sample_build.db_path), read_only=True) as con:
+        frame = con.execute("select * from final_training limit 200").df()
+    model = joblib.load(trained / "model.joblib")
+    proba = model.predict_proba(frame[features])[:, 1]
+    assert proba.shape == (200,) and np.all((proba >= 0) & (proba <= 1))
+    # More pricing views than the average visitor should not lower the score (the sample's signal).
+    assert metadata["coefficients"]["num_pricing_views"] > 0
+
+
+def test_metadata_describes_the_run(trained: Path) -> None:
+    metadata = json.loads((trained / "metadata.json").read_text())
+    for key in ("features", "target", "split", "seed", "test_size", "counts", "metrics", "coefficients",
+                "versions", "dbt", "table", "data_fingerprint", "trained_at_utc", "rows_excluded_immature"):
+        assert key in metadata, key
+    assert metadata["split"] == "visitor" and metadata["seed"] == 42
+    assert metadata["dbt"]["target"] == "duckdb"
+    for side in ("model", "baseline"):
+        assert {"accuracy", "f1", "roc_auc", "log_loss", "pr_auc"} <= set(metadata["metrics"][side])
+    assert metadata["metrics"]["model"]["roc_auc"] > metadata["metrics"]["baseline"]["roc_auc"]
