@@ -1,0 +1,165 @@
+{#-
+    How the events source becomes final_training, one filter at a time: events
+    and visitors remaining after each step and how many the step removed, so a
+    user can audit the dataset (README "Training-set design").
+-#}
+{%- set visitor_filters_on = prospect_scoring.max_events_per_day() is not none
+    or prospect_scoring.cohort_days_before_reference() is not none
+    or prospect_scoring.cohort_first_seen_start() is not none
+    or prospect_scoring.cohort_first_seen_end() is not none -%}
+
+with
+
+source_events as (
+
+    select * from {{ source('snowplow', 'events') }}
+
+),
+
+staged_events as (
+
+    select * from {{ ref('stg_snowplow__events') }}
+
+),
+
+visitors as (
+
+    select * from {{ ref('int_prospect__visitors') }}
+
+),
+
+targets as (
+
+    select * from {{ ref('int_prospect__targets_as_of_event') }}
+
+),
+
+final_training as (
+
+    select * from {{ ref('final_training') }}
+
+),
+
+complete_events as (
+
+    select
+        cast(event_id as {{ dbt.type_string() }}) as event_id,
+        cast(domain_userid as {{ dbt.type_string() }}) as domain_userid,
+        cast(app_id as {{ dbt.type_string() }}) as app_id,
+        cast(event_name as {{ dbt.type_string() }}) as event_name
+    from source_events
+    where event_id is not null and derived_tstamp is not null and domain_userid is not null
+
+),
+
+eligible_events as (
+
+    select targets.*
+    from targets
+    inner join visitors
+        on targets.domain_userid = visitors.domain_userid
+    where visitors.is_eligible
+
+),
+
+steps as (
+
+    select
+        1 as step_order,
+        'source' as step,
+        'every row of the events source' as reason,
+        count(*) as events_remaining,
+        count(distinct domain_userid) as visitors_remaining
+    from source_events
+
+    union all
+
+    select
+        2, 'complete_keys', 'event_id, derived_tstamp and domain_userid are not null',
+        count(*), count(distinct domain_userid)
+    from complete_events
+
+    union all
+
+    select
+        3, 'app_ids', 'app_id in snowplow__app_ids',
+        count(*), count(distinct domain_userid)
+    from complete_events
+    where app_id in ({{ prospect_scoring.literal_list(prospect_scoring.app_ids()) }})
+
+    union all
+
+    select
+        4, 'event_names', 'event_name in snowplow__event_names',
+        count(*), count(distinct domain_userid)
+    from complete_events
+    where
+        app_id in ({{ prospect_scoring.literal_list(prospect_scoring.app_ids()) }})
+        and event_name in ({{ prospect_scoring.literal_list(prospect_scoring.event_names()) }})
+
+    union all
+
+    select
+        5, 'deduplicated', 'one row per event_id (duplicated deliveries removed)',
+        count(distinct event_id), count(distinct domain_userid)
+    from complete_events
+    where
+        app_id in ({{ prospect_scoring.literal_list(prospect_scoring.app_ids()) }})
+        and event_name in ({{ prospect_scoring.literal_list(prospect_scoring.event_names()) }})
+
+    union all
+
+    select
+        6, 'time_range', 'derived_tstamp in [snowplow__start_date, snowplow__end_date)',
+        count(*), count(distinct domain_userid)
+    from staged_events
+
+    union all
+
+    select
+        7, 'visitor_filters',
+        {%- if visitor_filters_on %}
+        'visitors in the cohort window and not automated (snowplow__cohort_*, snowplow__max_events_per_day)',
+        {%- else %}
+        'visitor filters off (no cohort window, no snowplow__max_events_per_day)',
+        {%- endif %}
+        count(*), count(distinct domain_userid)
+    from eligible_events
+
+    union all
+
+    select
+        8, 'before_first_conversion', 'events strictly before the visitor''s first conversion',
+        count(*), count(distinct domain_userid)
+    from eligible_events
+    where is_before_first_conversion
+
+    union all
+
+    select
+        9, 'label_maturity',
+        {%- if prospect_scoring.drop_immature_labels() %}
+        'immature labels dropped (snowplow__drop_immature_labels)',
+        {%- else %}
+        'immature labels kept and flagged (is_label_mature); snowplow__drop_immature_labels is false',
+        {%- endif %}
+        count(*), count(distinct domain_userid)
+    from final_training
+
+),
+
+audit as (
+
+    select
+        step_order,
+        step,
+        reason,
+        events_remaining,
+        visitors_remaining,
+        coalesce(lag(events_remaining) over (order by step_order) - events_remaining, 0) as events_removed,
+        coalesce(lag(visitors_remaining) over (order by step_order) - visitors_remaining, 0) as visitors_removed
+    from steps
+
+)
+
+select * from audit
