@@ -10,7 +10,7 @@ OUTPUT ?= artifacts
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: all install build train test bench sample clean help
+.PHONY: all install build train lint test bench sample clean help
 
 help:  ## List the targets.
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -32,7 +32,10 @@ build: $(STAMP)  ## dbt build (seeds, models, data tests, unit tests) on the def
 train: $(STAMP)  ## Fit the model on final_training; writes $(OUTPUT)/.
 	$(BIN)/python train/fit.py --output-dir $(OUTPUT)
 
-test: $(STAMP)  ## Run every test (dbt unit and data tests run inside the pytest suite).
+lint: $(STAMP)  ## sqlfluff over the models and singular tests (dbt templater).
+	DBT_DUCKDB_PATH=$${DBT_DUCKDB_PATH:-target/lint.duckdb} $(BIN)/sqlfluff lint models tests/dbt
+
+test: lint  ## Every test: SQL lint, then pytest (which runs dbt build with its unit and data tests).
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)  ## Benchmarks at 1M and 10M events (minutes; prints numbers).

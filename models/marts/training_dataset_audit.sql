@@ -75,23 +75,32 @@ steps as (
     union all
 
     select
-        2, 'complete_keys', 'event_id, derived_tstamp and domain_userid are not null',
-        count(*), count(distinct domain_userid)
+        2 as step_order,
+        'complete_keys' as step,
+        'event_id, derived_tstamp and domain_userid are not null' as reason,
+        count(*) as events_remaining,
+        count(distinct domain_userid) as visitors_remaining
     from complete_events
 
     union all
 
     select
-        3, 'app_ids', 'app_id in snowplow__app_ids',
-        count(*), count(distinct domain_userid)
+        3 as step_order,
+        'app_ids' as step,
+        'app_id in snowplow__app_ids' as reason,
+        count(*) as events_remaining,
+        count(distinct domain_userid) as visitors_remaining
     from complete_events
     where app_id in ({{ prospect_scoring.literal_list(prospect_scoring.app_ids()) }})
 
     union all
 
     select
-        4, 'event_names', 'event_name in snowplow__event_names',
-        count(*), count(distinct domain_userid)
+        4 as step_order,
+        'event_names' as step,
+        'event_name in snowplow__event_names' as reason,
+        count(*) as events_remaining,
+        count(distinct domain_userid) as visitors_remaining
     from complete_events
     where
         app_id in ({{ prospect_scoring.literal_list(prospect_scoring.app_ids()) }})
@@ -100,8 +109,11 @@ steps as (
     union all
 
     select
-        5, 'deduplicated', 'one row per event_id (duplicated deliveries removed)',
-        count(distinct event_id), count(distinct domain_userid)
+        5 as step_order,
+        'deduplicated' as step,
+        'one row per event_id (duplicated deliveries removed)' as reason,
+        count(distinct event_id) as events_remaining,
+        count(distinct domain_userid) as visitors_remaining
     from complete_events
     where
         app_id in ({{ prospect_scoring.literal_list(prospect_scoring.app_ids()) }})
@@ -110,40 +122,50 @@ steps as (
     union all
 
     select
-        6, 'time_range', 'derived_tstamp in [snowplow__start_date, snowplow__end_date)',
-        count(*), count(distinct domain_userid)
+        6 as step_order,
+        'time_range' as step,
+        'derived_tstamp in [snowplow__start_date, snowplow__end_date)' as reason,
+        count(*) as events_remaining,
+        count(distinct domain_userid) as visitors_remaining
     from staged_events
 
     union all
 
     select
-        7, 'visitor_filters',
+        7 as step_order,
+        'visitor_filters' as step,
         {%- if visitor_filters_on %}
-        'visitors in the cohort window and not automated (snowplow__cohort_*, snowplow__max_events_per_day)',
+        'visitors in the cohort window and not automated (snowplow__cohort_*, snowplow__max_events_per_day)'
         {%- else %}
-        'visitor filters off (no cohort window, no snowplow__max_events_per_day)',
-        {%- endif %}
-        count(*), count(distinct domain_userid)
+        'visitor filters off (no cohort window, no snowplow__max_events_per_day)'
+        {%- endif %} as reason,
+        count(*) as events_remaining,
+        count(distinct domain_userid) as visitors_remaining
     from eligible_events
 
     union all
 
     select
-        8, 'before_first_conversion', 'events strictly before the visitor''s first conversion',
-        count(*), count(distinct domain_userid)
+        8 as step_order,
+        'before_first_conversion' as step,
+        'events strictly before the visitor''s first conversion' as reason,
+        count(*) as events_remaining,
+        count(distinct domain_userid) as visitors_remaining
     from eligible_events
     where is_before_first_conversion
 
     union all
 
     select
-        9, 'label_maturity',
+        9 as step_order,
+        'label_maturity' as step,
         {%- if prospect_scoring.drop_immature_labels() %}
-        'immature labels dropped (snowplow__drop_immature_labels)',
+        'immature labels dropped (snowplow__drop_immature_labels)'
         {%- else %}
-        'immature labels kept and flagged (is_label_mature); snowplow__drop_immature_labels is false',
-        {%- endif %}
-        count(*), count(distinct domain_userid)
+        'immature labels kept and flagged (is_label_mature); snowplow__drop_immature_labels is false'
+        {%- endif %} as reason,
+        count(*) as events_remaining,
+        count(distinct domain_userid) as visitors_remaining
     from final_training
 
 ),
