@@ -33,7 +33,7 @@ train: $(STAMP)  ## Fit the model on final_training; writes $(OUTPUT)/.
 	$(BIN)/python train/fit.py --output-dir $(OUTPUT)
 
 lint: $(STAMP)  ## sqlfluff over the models and singular tests (dbt templater).
-	DBT_DUCKDB_PATH=$${DBT_DUCKDB_PATH:-target/lint.duckdb} $(BIN)/sqlfluff lint models tests/dbt
+	mkdir -p target && DBT_DUCKDB_PATH=target/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt
 
 test: lint  ## Every test: SQL lint, then pytest (which runs dbt build with its unit and data tests).
 	$(BIN)/python -m pytest
