@@ -35,8 +35,9 @@
 
     select *
     from {{ relation }}
-    where event_id in (
+    semi join (
         select event_id from {{ relation }} group by event_id having count(*) > 1
-    )
+    ) as duplicated_ids
+        on {{ relation }}.event_id = duplicated_ids.event_id
     qualify row_number() over (partition by event_id {{ prospect_scoring._earliest_copy_order() }}) = 1
 {%- endmacro %}
