@@ -3,10 +3,7 @@
     conversion, with the as-of-event features and the target. Read by
     train/fit.py together with final_training_columns.
 -#}
-{%- set visitor_filters_on = prospect_scoring.max_events_per_day() is not none
-    or prospect_scoring.cohort_days_before_reference() is not none
-    or prospect_scoring.cohort_first_seen_start() is not none
-    or prospect_scoring.cohort_first_seen_end() is not none -%}
+{%- set visitor_filters_on = prospect_scoring.visitor_filters_on() -%}
 
 with
 

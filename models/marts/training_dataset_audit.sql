@@ -3,10 +3,7 @@
     and visitors remaining after each step and how many the step removed, so a
     user can audit the dataset (README "Training-set design").
 -#}
-{%- set visitor_filters_on = prospect_scoring.max_events_per_day() is not none
-    or prospect_scoring.cohort_days_before_reference() is not none
-    or prospect_scoring.cohort_first_seen_start() is not none
-    or prospect_scoring.cohort_first_seen_end() is not none -%}
+{%- set visitor_filters_on = prospect_scoring.visitor_filters_on() -%}
 
 with
 
@@ -49,6 +46,16 @@ complete_events as (
         cast(event_name as {{ dbt.type_string() }}) as event_name
     from source_events
     where event_id is not null and derived_tstamp is not null and domain_userid is not null
+
+),
+
+kept_events as (
+
+    select *
+    from complete_events
+    where
+        app_id in ({{ prospect_scoring.literal_list(prospect_scoring.app_ids()) }})
+        and event_name in ({{ prospect_scoring.literal_list(prospect_scoring.event_names()) }})
 
 ),
 
@@ -101,10 +108,7 @@ steps as (
         'event_name in snowplow__event_names' as reason,
         count(*) as events_remaining,
         count(distinct domain_userid) as visitors_remaining
-    from complete_events
-    where
-        app_id in ({{ prospect_scoring.literal_list(prospect_scoring.app_ids()) }})
-        and event_name in ({{ prospect_scoring.literal_list(prospect_scoring.event_names()) }})
+    from kept_events
 
     union all
 
@@ -114,10 +118,7 @@ steps as (
         'one row per event_id (duplicated deliveries removed)' as reason,
         count(distinct event_id) as events_remaining,
         count(distinct domain_userid) as visitors_remaining
-    from complete_events
-    where
-        app_id in ({{ prospect_scoring.literal_list(prospect_scoring.app_ids()) }})
-        and event_name in ({{ prospect_scoring.literal_list(prospect_scoring.event_names()) }})
+    from kept_events
 
     union all
 
