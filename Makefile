@@ -10,7 +10,7 @@ OUTPUT ?= artifacts
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: all install build train lint test bench sample clean help
+.PHONY: all install build train lint test test-fast warehouse-envs bench sample clean help
 
 help:  ## List the targets.
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -35,8 +35,14 @@ train: $(STAMP)  ## Fit the model on final_training; writes $(OUTPUT)/.
 lint: $(STAMP)  ## sqlfluff over the models and singular tests (dbt templater).
 	mkdir -p target && DBT_DUCKDB_PATH=target/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt
 
-test: lint  ## Every test: SQL lint, then pytest (which runs dbt build with its unit and data tests).
+warehouse-envs:  ## Environments of the offline Snowflake/BigQuery checks (.venv-snowflake, -bigquery, -fakesnow, -crucible).
+	PYTHON=$(PYTHON) bash scripts/emulators/setup.sh
+
+test: lint warehouse-envs  ## Every test: SQL lint, then pytest (dbt build with unit and data tests, and the Snowflake/BigQuery emulator checks).
 	$(BIN)/python -m pytest
+
+test-fast: lint  ## Every test except the warehouse emulator group.
+	$(BIN)/python -m pytest -m "not warehouse"
 
 bench: $(STAMP)  ## Benchmarks at 1M and 10M events (minutes; prints numbers).
 	$(BIN)/python scripts/benchmark.py

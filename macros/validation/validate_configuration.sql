@@ -22,7 +22,11 @@
         {%- do prospect_scoring.cohort_days_before_reference() -%}
         {%- do prospect_scoring.drop_immature_labels() -%}
         {%- do prospect_scoring.counter_features() -%}
-        {%- do prospect_scoring.validate_events_source() -%}
+        {#- Not on `dbt seed` (it may be what creates the events table: the sample on a
+            warehouse) nor on `dbt compile` (which must work without a warehouse). -#}
+        {%- if flags.WHICH not in ['seed', 'compile'] -%}
+            {%- do prospect_scoring.validate_events_source() -%}
+        {%- endif -%}
     {%- endif -%}
     select 1 as configuration_is_valid
 {%- endmacro %}

@@ -149,7 +149,7 @@ steps as (
     select
         8 as step_order,
         'before_first_conversion' as step,
-        'events strictly before the visitor''s first conversion' as reason,
+        {{ prospect_scoring.quote_literal("events strictly before the visitor's first conversion") }} as reason,
         count(*) as events_remaining,
         count(distinct domain_userid) as visitors_remaining
     from eligible_events

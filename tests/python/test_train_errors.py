@@ -152,8 +152,9 @@ def test_unknown_target(env: dict, capsys: pytest.CaptureFixture[str]) -> None:
     fails(env, capsys, "unknown target 'nope'", "duckdb, warehouse", args=("--target", "nope"))
 
 
-def test_snowflake_target_not_supported_yet(env: dict, capsys: pytest.CaptureFixture[str]) -> None:
-    fails(env, capsys, "snowflake is not supported yet", args=("--target", "warehouse"))
+def test_snowflake_target_without_the_optional_client(env: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    fails(env, capsys, "install it: pip install -r requirements.txt -r requirements-snowflake.txt",
+          args=("--target", "warehouse"))
 
 
 def test_profiles_dir_without_profiles(env: dict, capsys: pytest.CaptureFixture[str]) -> None:

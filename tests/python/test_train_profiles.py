@@ -76,11 +76,11 @@ def test_in_memory_duckdb_target_is_rejected(tmp_path: Path) -> None:
         open_reader(resolve_target(project_dir=project))
 
 
-def test_bigquery_not_supported_yet_and_unknown_types(tmp_path: Path) -> None:
+def test_bigquery_without_the_optional_client_and_unknown_types(tmp_path: Path) -> None:
     def target(kind: str) -> TargetConfig:
         return TargetConfig("p", "t", kind, {"type": kind}, tmp_path, tmp_path / "profiles.yml")
 
-    with pytest.raises(TrainingError, match="bigquery is not supported yet"):
+    with pytest.raises(TrainingError, match="install it: pip install -r requirements.txt -r requirements-bigquery.txt"):
         open_reader(target("bigquery"))
     with pytest.raises(TrainingError, match="unsupported target type 'postgres'"):
         open_reader(target("postgres"))

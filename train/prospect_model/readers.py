@@ -3,11 +3,10 @@
 A :class:`TableReader` serves one dbt target. It is opened with
 :func:`open_reader`, which picks the implementation registered for the target's
 ``type``. Readers live in their own modules and register themselves on import
-(see ``duckdb_reader.py``); :data:`BUILTIN_READER_MODULES` lists the modules
-imported on demand, so a Snowflake or BigQuery reader is added by writing e.g.
-``snowflake_reader.py`` (a ``TableReader`` subclass + ``register_reader("snowflake",
-...)``) and adding it to that mapping. Until then those types fail with a clear
-"not supported yet" error.
+(see ``duckdb_reader.py``, ``snowflake_reader.py``, ``bigquery_reader.py``);
+:data:`BUILTIN_READER_MODULES` lists the modules imported on demand, so another
+warehouse is added by writing e.g. ``redshift_reader.py`` (a ``TableReader``
+subclass + ``register_reader("redshift", ...)``) and adding it to that mapping.
 
 The interface is deliberately small: everything the training step needs is "does
 this table exist and what are its columns" (:meth:`TableReader.table_schema`) and
@@ -93,10 +92,16 @@ ReaderFactory = Callable[[TargetConfig], TableReader]
 _FACTORIES: dict[str, ReaderFactory] = {}
 
 #: Target types whose reader module is imported on demand (the module registers itself).
-BUILTIN_READER_MODULES: dict[str, str] = {"duckdb": ".duckdb_reader"}
+BUILTIN_READER_MODULES: dict[str, str] = {
+    "duckdb": ".duckdb_reader",
+    # The warehouse clients are optional installs: these modules import them only
+    # when a reader is opened, and say which requirements file to install if absent.
+    "snowflake": ".snowflake_reader",
+    "bigquery": ".bigquery_reader",
+}
 
 #: Target types known to be planned but not implemented yet.
-PLANNED_TYPES: frozenset[str] = frozenset({"snowflake", "bigquery"})
+PLANNED_TYPES: frozenset[str] = frozenset()
 
 
 def register_reader(target_type: str, factory: ReaderFactory) -> None:

@@ -1,0 +1,334 @@
+"""The Snowflake and BigQuery targets, proven offline on emulators (no credentials, no network).
+
+For each warehouse: the project's own requirement files make the environments
+(scripts/emulators/setup.sh), an emulator starts on a free 127.0.0.1 port, the
+shipped sample is loaded with ``dbt seed``, ``dbt build`` runs every model, data
+test and unit test, ``final_training`` read back through the training step's
+reader equals the DuckDB build row for row, and ``train/fit.py --target`` trains
+on it (same data fingerprint as on DuckDB). ``dbt compile`` works with dummy
+credentials, and the compiled SQL of each target (models, data tests, and the unit
+tests of the emulator builds) passes scripts/check_compiled_sql.py.
+
+What the emulators cannot prove (they run on DuckDB): see docs/warehouses.md.
+Run only this group with ``pytest -m warehouse``; skip it with ``-m "not warehouse"``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from dbt_harness import PROJECT_DIR
+from emulators import servers
+
+pytestmark = pytest.mark.warehouse
+
+SETUP_SCRIPT = PROJECT_DIR / "scripts" / "emulators" / "setup.sh"
+CHECKER = PROJECT_DIR / "scripts" / "check_compiled_sql.py"
+DUMP = PROJECT_DIR / "scripts" / "emulators" / "dump_table.py"
+SAMPLE_SEED = "snowplow_sample_events"
+#: Warnings dbt may report: the sample has events without derived_tstamp on purpose.
+ALLOWED_WARNINGS = {"assert_source_events_have_derived_tstamp"}
+TIMEOUT_SETUP = 2400
+TIMEOUT_DBT = 600
+TIMEOUT_FIT = 300
+
+
+def _base_env() -> dict[str, str]:
+    """The environment without any warehouse settings of the developer's shell."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SNOWFLAKE_", "BIGQUERY_", "DBT_"))}
+    env.update(DBT_SEND_ANONYMOUS_USAGE_STATS="false", DO_NOT_TRACK="1", PYTHONWARNINGS="ignore")
+    return env
+
+
+def _run(command: Sequence[str], env: Mapping[str, str], timeout: int, cwd: Path = PROJECT_DIR) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` under `timeout` (and a Python-side timeout as a backstop)."""
+    return subprocess.run(
+        ["timeout", "--kill-after=10", str(timeout), *command],
+        cwd=cwd, env=dict(env), text=True, capture_output=True, timeout=timeout + 30,
+    )
+
+
+def _output(result: subprocess.CompletedProcess[str], limit: int = 6000) -> str:
+    return f"exit {result.returncode}\n--- stdout\n{result.stdout[-limit:]}\n--- stderr\n{result.stderr[-3000:]}"
+
+
+def _dbt(venv: str, args: Sequence[str], work: Path, env: Mapping[str, str], dbt_vars: Mapping[str, object] | None = None) -> subprocess.CompletedProcess[str]:
+    command = [
+        str(servers.venv_bin(venv, "dbt")), *args,
+        "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+        "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
+    ]
+    if dbt_vars:
+        command += ["--vars", json.dumps(dict(dbt_vars))]
+    return _run(command, env, TIMEOUT_DBT)
+
+
+# ---------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def warehouse_venvs() -> dict[str, float]:
+    """Create (or confirm) .venv-snowflake, .venv-bigquery, .venv-fakesnow, .venv-crucible."""
+    start = time.monotonic()
+    result = _run(["bash", str(SETUP_SCRIPT)], _base_env(), TIMEOUT_SETUP)
+    assert result.returncode == 0, f"scripts/emulators/setup.sh failed:\n{_output(result)}"
+    return {"setup_seconds": time.monotonic() - start}
+
+
+@dataclass
+class DuckDBReference:
+    final_training: pd.DataFrame
+    fingerprint: dict[str, object]
+
+
+@pytest.fixture(scope="module")
+def duckdb_reference(sample_build, tmp_path_factory: pytest.TempPathFactory) -> DuckDBReference:
+    """final_training of the DuckDB build of the shipped sample (conftest's sample_build), and the fit's data fingerprint."""
+    work = tmp_path_factory.mktemp("duckdb_reference")
+    with duckdb.connect(str(sample_build.db_path), read_only=True) as con:
+        table = con.sql("select * from main.final_training").to_arrow_table()
+    env = {**_base_env(), "DBT_DUCKDB_PATH": str(sample_build.db_path)}
+    fit = _run([sys.executable, "train/fit.py", "--target", "duckdb", "--output-dir", str(work / "artifacts")], env, TIMEOUT_FIT)
+    assert fit.returncode == 0, _output(fit)
+    metadata = json.loads((work / "artifacts" / "metadata.json").read_text())
+    return DuckDBReference(_normalised(table), metadata["data_fingerprint"])
+
+
+@dataclass
+class WarehouseRun:
+    """Everything one emulator run produced."""
+
+    target: str
+    env: dict[str, str]
+    work: Path
+    seed: subprocess.CompletedProcess[str]
+    build: subprocess.CompletedProcess[str] | None = None
+    dump: subprocess.CompletedProcess[str] | None = None
+    fit: subprocess.CompletedProcess[str] | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def compiled(self) -> Path:
+        return self.work / "target" / "compiled"
+
+
+def _warehouse_run(target: str, venv: str, emulator: servers.Emulator, work: Path, schema: str) -> WarehouseRun:
+    """dbt seed, dbt build, read final_training back, fit.py: each step's result, in order."""
+    env = {**_base_env(), **emulator.env}
+    # The sample seed is the events table: it lives in the target's own schema.
+    dbt_vars = {"snowplow__atomic_schema": schema, "snowplow__events_table": SAMPLE_SEED}
+    timings: dict[str, float] = {}
+    start = time.monotonic()
+    seed = _dbt(venv, ["seed", "--target", target], work, env, dbt_vars)
+    timings["dbt seed"] = time.monotonic() - start
+    run = WarehouseRun(target, env, work, seed, timings=timings)
+    if seed.returncode != 0:
+        return run
+    start = time.monotonic()
+    # The seed is loaded already; reloading it while models read it would race.
+    run.build = _dbt(venv, ["build", "--target", target, "--exclude", "resource_type:seed"], work, env, dbt_vars)
+    timings["dbt build"] = time.monotonic() - start
+    python = str(servers.venv_bin(venv, "python"))
+    start = time.monotonic()
+    run.dump = _run([python, str(DUMP), "--target", target, "final_training", str(work / "final_training.parquet")], env, TIMEOUT_FIT)
+    timings["read back"] = time.monotonic() - start
+    start = time.monotonic()
+    run.fit = _run([python, "train/fit.py", "--target", target, "--output-dir", str(work / "artifacts")], env, TIMEOUT_FIT)
+    timings["fit.py"] = time.monotonic() - start
+    return run
+
+
+@pytest.fixture(scope="module")
+def snowflake_run(warehouse_venvs: dict[str, float], tmp_path_factory: pytest.TempPathFactory) -> Iterator[WarehouseRun]:
+    work = tmp_path_factory.mktemp("snowflake")
+    with servers.start_fakesnow(work / "fakesnow.log") as emulator:
+        yield _warehouse_run("snowflake", "snowflake", emulator, work, emulator.env["SNOWFLAKE_SCHEMA"])
+
+
+@pytest.fixture(scope="module")
+def bigquery_run(warehouse_venvs: dict[str, float], tmp_path_factory: pytest.TempPathFactory) -> Iterator[WarehouseRun]:
+    work = tmp_path_factory.mktemp("bigquery")
+    with servers.start_crucible(work / "crucible.log") as emulator:
+        yield _warehouse_run("bigquery", "bigquery", emulator, work, emulator.env["BIGQUERY_DATASET"])
+
+
+@pytest.fixture(params=["snowflake", "bigquery"])
+def warehouse_run(request: pytest.FixtureRequest) -> WarehouseRun:
+    return request.getfixturevalue(f"{request.param}_run")
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _normalised(table: pa.Table) -> pd.DataFrame:
+    """final_training in a warehouse-independent form: lower-case names, naive UTC timestamps, sorted."""
+    table = table.rename_columns([name.lower() for name in table.column_names])
+    frame = table.to_pandas()
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        if pd.api.types.is_datetime64_any_dtype(values):
+            values = values.astype("datetime64[us]")
+        elif pd.api.types.is_bool_dtype(values):
+            values = values.astype(bool)
+        elif pd.api.types.is_integer_dtype(values):
+            values = values.astype("int64")
+        elif pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
+            values = values.astype(object)
+        frame[column] = values
+    return frame.sort_values("event_id", kind="stable").reset_index(drop=True)
+
+
+def _run_results(run: WarehouseRun) -> tuple[dict, list[dict]]:
+    target = run.work / "target"
+    manifest = json.loads((target / "manifest.json").read_text())
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    return manifest, results
+
+
+def _check_compiled(dialect: str, *paths: Path) -> subprocess.CompletedProcess[str]:
+    return _run([sys.executable, str(CHECKER), "--dialect", dialect, *map(str, paths)], _base_env(), 300)
+
+
+# ---------------------------------------------------------------------------- emulator builds
+
+
+def test_dbt_build_passes_on_the_emulator(warehouse_run: WarehouseRun) -> None:
+    """dbt seed + dbt build: every model, data test and unit test of the project passes."""
+    assert warehouse_run.seed.returncode == 0, f"dbt seed failed:\n{_output(warehouse_run.seed)}"
+    assert warehouse_run.build is not None
+    assert warehouse_run.build.returncode == 0, f"dbt build failed:\n{_output(warehouse_run.build)}"
+    manifest, results = _run_results(warehouse_run)
+    by_id = {r["unique_id"]: r for r in results}
+    bad = {uid: r["status"] for uid, r in by_id.items() if r["status"] not in ("success", "pass", "warn")}
+    assert not bad, f"not passed: {bad}"
+    warned = {uid.split(".")[2] for uid, r in by_id.items() if r["status"] == "warn"}
+    assert warned <= ALLOWED_WARNINGS, f"unexpected warnings: {warned - ALLOWED_WARNINGS}"
+    # Nothing of the project was left out: all unit tests, data tests and models ran.
+    unit_tests = {uid for uid in manifest["unit_tests"]}
+    data_tests = {uid for uid, n in manifest["nodes"].items() if n["resource_type"] == "test"}
+    models = {uid for uid, n in manifest["nodes"].items() if n["resource_type"] == "model"}
+    assert unit_tests and unit_tests <= set(by_id), f"unit tests not run: {sorted(unit_tests - set(by_id))}"
+    assert data_tests and data_tests <= set(by_id), f"data tests not run: {sorted(data_tests - set(by_id))}"
+    assert models <= set(by_id), f"models not built: {sorted(models - set(by_id))}"
+
+
+def test_final_training_equals_the_duckdb_build(warehouse_run: WarehouseRun, duckdb_reference: DuckDBReference) -> None:
+    """final_training read back from the warehouse equals the DuckDB build of the sample, row for row."""
+    assert warehouse_run.dump is not None, "dbt seed failed (see test_dbt_build_passes_on_the_emulator)"
+    assert warehouse_run.dump.returncode == 0, f"reading final_training back failed:\n{_output(warehouse_run.dump)}"
+    actual = _normalised(pq.read_table(warehouse_run.work / "final_training.parquet"))
+    expected = duckdb_reference.final_training
+    assert list(actual.columns) == list(expected.columns)
+    assert len(actual) == len(expected) > 0
+    pd.testing.assert_frame_equal(actual, expected, check_dtype=False)
+
+
+def test_fit_trains_on_the_warehouse_table(warehouse_run: WarehouseRun, duckdb_reference: DuckDBReference) -> None:
+    """train/fit.py --target <warehouse> reads final_training there and trains on exactly the DuckDB data."""
+    assert warehouse_run.fit is not None, "dbt seed failed (see test_dbt_build_passes_on_the_emulator)"
+    assert warehouse_run.fit.returncode == 0, f"fit.py --target {warehouse_run.target} failed:\n{_output(warehouse_run.fit)}"
+    artifacts = warehouse_run.work / "artifacts"
+    assert (artifacts / "model.joblib").is_file()
+    metadata = json.loads((artifacts / "metadata.json").read_text())
+    assert warehouse_run.target in metadata["data_source"].lower()
+    # Same rows, same order, same values and types as read from DuckDB.
+    assert metadata["data_fingerprint"] == duckdb_reference.fingerprint
+
+
+def test_compiled_sql_of_the_emulator_build_passes_the_check(warehouse_run: WarehouseRun) -> None:
+    """The SQL the emulator ran (unit tests with their fixtures and var overrides too) is valid for the real warehouse."""
+    assert warehouse_run.compiled.is_dir(), "dbt seed failed (see test_dbt_build_passes_on_the_emulator)"
+    result = _check_compiled(warehouse_run.target, warehouse_run.compiled)
+    assert result.returncode == 0, _output(result)
+
+
+def test_fit_reports_a_missing_table_in_one_line(warehouse_run: WarehouseRun) -> None:
+    assert warehouse_run.fit is not None and warehouse_run.fit.returncode == 0, "the build or fit failed"
+    python = str(servers.venv_bin(warehouse_run.target, "python"))
+    result = _run([python, "train/fit.py", "--target", warehouse_run.target, "--table", "no_such_table",
+                   "--output-dir", str(warehouse_run.work / "missing")], warehouse_run.env, TIMEOUT_FIT)
+    assert result.returncode == 2, _output(result)
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("error: table ") and "no_such_table not found" in lines[-1], _output(result)
+
+
+def test_fit_reports_an_empty_table_in_one_line(warehouse_run: WarehouseRun) -> None:
+    """Models built from no events (an app id nobody has) into another schema: fit.py says the table is empty."""
+    assert warehouse_run.fit is not None and warehouse_run.fit.returncode == 0, "the build or fit failed"
+    schema_var = "SNOWFLAKE_SCHEMA" if warehouse_run.target == "snowflake" else "BIGQUERY_DATASET"
+    env = {**warehouse_run.env, schema_var: "prospect_empty"}
+    dbt_vars = {
+        "snowplow__atomic_schema": warehouse_run.env[schema_var],
+        "snowplow__events_table": SAMPLE_SEED,
+        "snowplow__app_ids": ["no_such_app"],
+    }
+    work = warehouse_run.work / "empty"
+    built = _dbt(warehouse_run.target, ["run", "--target", warehouse_run.target], work, env, dbt_vars)
+    assert built.returncode == 0, _output(built)
+    python = str(servers.venv_bin(warehouse_run.target, "python"))
+    result = _run([python, "train/fit.py", "--target", warehouse_run.target, "--output-dir", str(work / "out")], env, TIMEOUT_FIT)
+    assert result.returncode == 2, _output(result)
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: table ") and "final_training" in last and "is empty" in last, _output(result)
+
+
+# ---------------------------------------------------------------------------- without an emulator
+
+
+def _dummy_env(target: str) -> dict[str, str]:
+    """Dummy credentials pointing at a closed local port: any connection attempt fails at once."""
+    closed = servers.free_port()
+    if target == "snowflake":
+        env = servers.snowflake_env(closed)
+        env.pop("DBT_FAKESNOW")
+    else:
+        env = servers.bigquery_env(f"http://127.0.0.1:{closed}")
+    return {**_base_env(), **env}
+
+
+@pytest.mark.parametrize("target", ["snowflake", "bigquery"])
+def test_compile_with_dummy_credentials_and_check_the_sql(target: str, warehouse_venvs: dict[str, float], tmp_path: Path) -> None:
+    """dbt compile needs no warehouse, and its SQL passes the checker (default vars and every option on)."""
+    variants = {
+        "default": None,
+        "all_options": {
+            "snowplow__max_events_per_day": 1000,
+            "snowplow__cohort_days_before_reference": [60, 30],
+            "snowplow__reference_date": "2024-05-01",
+            "snowplow__start_date": "2024-03-01",
+            "snowplow__end_date": "2024-04-01 12:00:00",
+            "snowplow__drop_immature_labels": True,
+        },
+    }
+    compiled = []
+    for name, dbt_vars in variants.items():
+        work = tmp_path / name
+        result = _dbt(target, ["compile", "--no-populate-cache", "--target", target], work, _dummy_env(target), dbt_vars)
+        assert result.returncode == 0, f"dbt compile --target {target} ({name}) failed:\n{_output(result)}"
+        compiled.append(work / "target" / "compiled")
+    result = _check_compiled(target, *compiled)
+    assert result.returncode == 0, _output(result)
+
+
+@pytest.mark.parametrize("target", ["snowflake", "bigquery"])
+def test_fit_reports_an_unreachable_warehouse_in_one_line(target: str, warehouse_venvs: dict[str, float], tmp_path: Path) -> None:
+    python = str(servers.venv_bin(target, "python"))
+    result = _run([python, "train/fit.py", "--target", target, "--output-dir", str(tmp_path / "out")], _dummy_env(target), TIMEOUT_FIT)
+    assert result.returncode == 2, _output(result)
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("error: cannot connect to "), _output(result)
