@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from .errors import TrainingError
 from .profiles import TargetConfig
-from .readers import TableReader, register_reader
+from .readers import TableReader, register_reader, select_sql
 
 log = logging.getLogger(__name__)
 
@@ -231,22 +231,13 @@ class BigQueryReader(TableReader):
         order_by: Sequence[str],
         key_columns: Sequence[str],
     ) -> str:
-        if columns is None:
-            select = "*"
-        else:
-            select = ", ".join(
-                # FARM_FINGERPRINT(NULL) is NULL; the cast makes any column type hashable.
-                f"farm_fingerprint(cast({_quote(c)} as string)) as {_quote(c)}"
-                if c in key_columns and self._hash_keys
-                else _quote(c)
-                for c in columns
-            )
-        sql = f"select {select} from {self._sql_name(table)}"
-        if where_true is not None:
-            sql += f" where {_quote(where_true)} is true"
-        if order_by:
-            sql += " order by " + ", ".join(map(_quote, order_by))
-        return sql
+        return select_sql(
+            self._sql_name(table), columns, where_true=where_true, order_by=order_by,
+            key_columns=key_columns if self._hash_keys else (), quote=_quote,
+            # FARM_FINGERPRINT(NULL) is NULL; the cast makes any column type hashable.
+            key_expression=lambda c: f"farm_fingerprint(cast({c} as string))",
+            true_test=" is true",
+        )
 
     def close(self) -> None:
         client, self._client = getattr(self, "_client", None), None

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from .errors import TrainingError
 from .profiles import TargetConfig
-from .readers import TableReader, quote_identifier, register_reader
+from .readers import TableReader, quote_identifier, register_reader, select_sql
 
 log = logging.getLogger(__name__)
 
@@ -107,24 +107,12 @@ class DuckDBReader(TableReader):
         order_by: Sequence[str] = (),
         key_columns: Sequence[str] = (),
     ) -> pa.Table:
-        if columns is None:
-            if key_columns:
-                raise ValueError("key_columns needs an explicit column list")
-            select = "*"
-        else:
-            select = ", ".join(
-                # hash() of NULL is not NULL in DuckDB: keep NULLs visible to validation.
-                f"case when {quote_identifier(c)} is null then null else hash({quote_identifier(c)}) "
-                f"end as {quote_identifier(c)}"
-                if c in key_columns
-                else quote_identifier(c)
-                for c in columns
-            )
-        sql = f"select {select} from {self._sql_name(table)}"
-        if where_true is not None:
-            sql += f" where {quote_identifier(where_true)}"
-        if order_by:
-            sql += " order by " + ", ".join(map(quote_identifier, order_by))
+        sql = select_sql(
+            self._sql_name(table), columns, where_true=where_true, order_by=order_by,
+            key_columns=key_columns, quote=quote_identifier,
+            # hash() of NULL is not NULL in DuckDB: keep NULLs visible to validation.
+            key_expression=lambda c: f"case when {c} is null then null else hash({c}) end",
+        )
         log.debug("query: %s", sql)
         try:
             return self._con.sql(sql).to_arrow_table()

@@ -135,6 +135,39 @@ def open_reader(target: TargetConfig) -> TableReader:
     return factory(target)
 
 
+def select_sql(
+    source: str,
+    columns: Sequence[str] | None,
+    *,
+    where_true: str | None,
+    order_by: Sequence[str],
+    key_columns: Sequence[str],
+    quote: Callable[[str], str],
+    key_expression: Callable[[str], str],
+    true_test: str = "",
+) -> str:
+    """The SELECT every reader runs for :meth:`TableReader.read_table`.
+
+    ``quote`` quotes an identifier in the engine's dialect; ``key_expression`` maps a
+    quoted key column to its 64-bit hash expression; ``true_test`` is appended to the
+    ``where_true`` column (e.g. `` is true``).
+    """
+    if columns is None:
+        if key_columns:
+            raise ValueError("key_columns needs an explicit column list")
+        select = "*"
+    else:
+        select = ", ".join(
+            f"{key_expression(quote(c))} as {quote(c)}" if c in key_columns else quote(c) for c in columns
+        )
+    sql = f"select {select} from {source}"
+    if where_true is not None:
+        sql += f" where {quote(where_true)}{true_test}"
+    if order_by:
+        sql += " order by " + ", ".join(map(quote, order_by))
+    return sql
+
+
 def quote_identifier(name: str) -> str:
     """Quote an SQL identifier with double quotes (ANSI; DuckDB, Snowflake)."""
     return '"' + name.replace('"', '""') + '"'

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from .errors import TrainingError
 from .profiles import TargetConfig
-from .readers import TableReader, quote_identifier, register_reader
+from .readers import TableReader, quote_identifier, register_reader, select_sql
 
 log = logging.getLogger(__name__)
 
@@ -171,27 +171,14 @@ class SnowflakeReader(TableReader):
         order_by: Sequence[str] = (),
         key_columns: Sequence[str] = (),
     ) -> pa.Table:
-        if columns is None:
-            if key_columns:
-                raise ValueError("key_columns needs an explicit column list")
-            select = "*"
-        else:
-            select = ", ".join(
-                # HASH(NULL) is not NULL in Snowflake: keep NULLs visible to validation.
-                # mod(.., 2**63 - 1) keeps the key a signed 64-bit value on every engine
-                # (the fakesnow emulator's HASH is DuckDB's unsigned one).
-                f"case when {quote_identifier(c)} is null then null "
-                f"else mod(hash({quote_identifier(c)}), {_INT63}) end "
-                f"as {quote_identifier(c)}"
-                if c in key_columns
-                else quote_identifier(c)
-                for c in columns
-            )
-        sql = f"select {select} from {self._sql_name(table)}"
-        if where_true is not None:
-            sql += f" where {quote_identifier(where_true)}"
-        if order_by:
-            sql += " order by " + ", ".join(map(quote_identifier, order_by))
+        sql = select_sql(
+            self._sql_name(table), columns, where_true=where_true, order_by=order_by,
+            key_columns=key_columns, quote=quote_identifier,
+            # HASH(NULL) is not NULL in Snowflake: keep NULLs visible to validation.
+            # mod(.., 2**63 - 1) keeps the key a signed 64-bit value on every engine
+            # (the fakesnow emulator's HASH is DuckDB's unsigned one).
+            key_expression=lambda c: f"case when {c} is null then null else mod(hash({c}), {_INT63}) end",
+        )
         try:
             return self._query_arrow(sql, table)
         except _Missing as exc:
