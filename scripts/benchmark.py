@@ -8,9 +8,12 @@ For each size (default 1M and 10M generated events) it prints, as plain lines:
   * the floor: a DuckDB sort of the five needed columns by visitor and time
     (same machine, same file, fresh process), which any correct job must pay;
   * (1M only by default) the tutorial's self-join formulation, run in DuckDB.
-Ratios: models / floor, and self-join / models. Targets (2-core machine): at 1M the
-models are at least 8x faster than the self-join; at 10M they take at most 1.5x the
-floor with peak memory under 4 GB. Numbers are measured, never asserted.
+Floor and models run --repeats times, interleaved (floor, models, floor, models,
+...), so that a noisy neighbour slows both alike; each run is printed, then the
+medians. Ratios: median models / median floor, and self-join / median models.
+Targets (2-core machine): at 1M the models are at least 8x faster than the
+self-join; at 10M they take at most 1.5x the floor with peak memory under 4 GB.
+Numbers are measured, never asserted.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import argparse
 import json
 import logging
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -123,6 +127,7 @@ def ensure_events(n_events: int, data_dir: Path) -> Path:
 def run_duckdb(sql: str, table: str, work: Path, timeout: float) -> tuple[float | None, float, int | None]:
     """Run one statement in a fresh DuckDB file in a child process: (seconds, peak MB, rows)."""
     db = work / f"{table}.duckdb"
+    db.unlink(missing_ok=True)
     code, wall, rss, text = run_measured([sys.executable, "-c", DUCKDB_CHILD, str(db), sql, table], timeout=timeout)
     if code != 0:
         LOG.warning("%s did not finish (exit %s): %s", table, code, text.strip()[-500:])
@@ -133,6 +138,7 @@ def run_duckdb(sql: str, table: str, work: Path, timeout: float) -> tuple[float 
 
 def run_models(events: Path, work: Path) -> tuple[float, float, float, int]:
     """dbt run of final_training and its parents: (model seconds, dbt wall seconds, peak MB, rows)."""
+    work.mkdir(parents=True, exist_ok=True)
     db = work / "models.duckdb"
     env = {**os.environ, "DBT_DUCKDB_PATH": str(db), "DBT_TARGET": "duckdb",
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
@@ -161,8 +167,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="give up on the self-join after this many seconds (default: 900)")
     parser.add_argument("--data-dir", type=Path, default=PROJECT_DIR / "bench_data",
                         help="where generated Parquet files are cached (default: bench_data/)")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="runs of the floor and of the models per size, interleaved; medians are "
+                             "reported (default: 3)")
     parser.add_argument("--verbose", action="store_true", help="log debug details")
     args = parser.parse_args(argv)
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(message)s")
     args.data_dir.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores")
@@ -170,12 +181,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         events = ensure_events(n_events, args.data_dir)
         with tempfile.TemporaryDirectory(dir=args.data_dir) as tmp:
             work = Path(tmp)
-            floor_s, floor_mb, _ = run_duckdb(FLOOR_SQL.format(path=events), "sorted_events", work, timeout=3600)
-            model_s, dbt_wall, model_mb, rows = run_models(events, work)
-            print(f"events={n_events} final_training_rows={rows}")
-            print(f"  models: {model_s:.2f} s model execution ({dbt_wall:.2f} s dbt wall incl. start-up), "
-                  f"peak {model_mb:.0f} MB")
-            print(f"  floor (sort of 5 columns by visitor, time): {floor_s:.2f} s, peak {floor_mb:.0f} MB")
+            floors: list[tuple[float, float]] = []
+            models: list[tuple[float, float, float]] = []
+            rows = 0
+            print(f"events={n_events}")
+            for run in range(1, args.repeats + 1):
+                floor_s, floor_mb, _ = run_duckdb(FLOOR_SQL.format(path=events), "sorted_events", work,
+                                                  timeout=3600)
+                if floor_s is None:
+                    raise SystemExit("error: the floor sort did not finish; see the log above")
+                floors.append((floor_s, floor_mb))
+                model_s, dbt_wall, model_mb, rows = run_models(events, work / f"models_{run}")
+                models.append((model_s, dbt_wall, model_mb))
+                (work / f"models_{run}" / "models.duckdb").unlink(missing_ok=True)
+                print(f"  run {run}: floor {floor_s:.2f} s (peak {floor_mb:.0f} MB); models {model_s:.2f} s "
+                      f"(dbt wall {dbt_wall:.2f} s, peak {model_mb:.0f} MB); ratio {model_s / floor_s:.2f}x")
+            floor_s = statistics.median(f[0] for f in floors)
+            model_s = statistics.median(m[0] for m in models)
+            dbt_wall = statistics.median(m[1] for m in models)
+            model_mb = max(m[2] for m in models)
+            floor_mb = max(f[1] for f in floors)
+            print(f"  final_training_rows={rows}")
+            print(f"  models: {model_s:.2f} s model execution, median of {args.repeats} "
+                  f"({dbt_wall:.2f} s dbt wall incl. start-up), peak {model_mb:.0f} MB (highest run)")
+            print(f"  floor (sort of 5 columns by visitor, time): {floor_s:.2f} s, median of {args.repeats}, "
+                  f"peak {floor_mb:.0f} MB")
             print(f"  ratio models/floor: {model_s / floor_s:.2f}x")
             if n_events <= args.self_join_max:
                 join_s, join_mb, join_rows = run_duckdb(SELF_JOIN_SQL.format(path=events), "tutorial_final_training",

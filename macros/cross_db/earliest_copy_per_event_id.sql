@@ -26,20 +26,23 @@
     odd hash collision, which the exact ranking by event_id resolves).
 -#}
 {% macro duckdb__earliest_copy_per_event_id(relation) -%}
+    with shared_hashes as (
+        select hash(event_id) as event_id_hash
+        from {{ relation }}
+        group by 1
+        having count(*) > 1
+    )
+
     select * exclude (event_id_hash)
     from (select *, hash(event_id) as event_id_hash from {{ relation }}) as hashed
-    anti join (
-        select hash(event_id) as event_id_hash from {{ relation }} group by 1 having count(*) > 1
-    ) as shared_hashes
+    anti join shared_hashes
         using (event_id_hash)
 
     union all
 
     select * exclude (event_id_hash)
     from (select *, hash(event_id) as event_id_hash from {{ relation }}) as hashed
-    semi join (
-        select hash(event_id) as event_id_hash from {{ relation }} group by 1 having count(*) > 1
-    ) as shared_hashes
+    semi join shared_hashes
         using (event_id_hash)
     qualify row_number() over (partition by event_id {{ prospect_scoring._earliest_copy_order() }}) = 1
 {%- endmacro %}

@@ -1,9 +1,15 @@
 {#-
-    The tutorial's features, one row per staged event: counters of the visitor's
-    strictly earlier events, as defined in counter_features() (macros/config).
-    Window functions over (visitor, time): linear in the number of events per
-    visitor after the sort, no self-join.
+    One row per staged event, on its visitor's timeline (window functions over
+    domain_userid ordered by derived_tstamp, no self-join):
+      * the features: counters of the visitor's strictly earlier events, as
+        defined in counter_features() (macros/config); events at one timestamp
+        do not see each other;
+      * first_conversion_tstamp: the visitor's first conversion (the tutorial's
+        post_conv). It is not a feature and final_training does not expose it;
+        it is computed here because the same partitioning by visitor serves it,
+        so the whole chain sorts the events once.
 -#}
+{%- set conversion_event = prospect_scoring.conversion_event() -%}
 
 with
 
@@ -34,8 +40,11 @@ features_as_of_event as (
         derived_tstamp,
         event_name,
         {%- for feature in prospect_scoring.counter_features() %}
-        cast({{ prospect_scoring.count_strictly_earlier(feature.name ~ '__hit') }} as {{ dbt.type_bigint() }}) as {{ feature.name }}{{ "," if not loop.last }}
+        cast({{ prospect_scoring.count_strictly_earlier(feature.name ~ '__hit') }} as {{ dbt.type_bigint() }}) as {{ feature.name }},
         {%- endfor %}
+        min(
+            case when event_name = {{ prospect_scoring.quote_literal(conversion_event) }} then derived_tstamp end
+        ) over (partition by domain_userid) as first_conversion_tstamp
 
     from feature_hits
 

@@ -1,51 +1,40 @@
 {#-
-    For each staged event: does the visitor convert within the horizon after it?
-    The target is defined at prediction points, the events strictly before the
-    visitor's first conversion, where the next conversion is the first one:
-    true when 0 < whole seconds(event -> first conversion) <= horizon. Events at
-    or after the first conversion are not prediction points (target null).
-    A label is mature when it is known: positive, or the observed data reaches
-    the end of the horizon.
+    The features of each staged event plus its label (the tutorial's
+    targets_as_of_event). The target is defined at prediction points, the events
+    strictly before the visitor's first conversion, where the next conversion is
+    the first one: true when 0 < whole seconds(event -> first conversion) <=
+    horizon. Events at or after the first conversion are not prediction points
+    (target null). A label is mature when it is known: positive, or the observed
+    data reaches the end of the horizon. Row-wise on top of the features: no
+    join with the events, no second sort.
 -#}
 {%- set horizon = prospect_scoring.horizon_seconds() -%}
 
 with
 
-staged_events as (
+features as (
 
-    select * from {{ ref('stg_snowplow__events') }}
-
-),
-
-visitors as (
-
-    select * from {{ ref('int_prospect__visitors') }}
+    select * from {{ ref('int_prospect__features_as_of_event') }}
 
 ),
 
 observed_period as (
 
-    select max(last_seen_tstamp) as data_end_tstamp
-    from visitors
+    select * from {{ ref('stg_snowplow__observed_period') }}
 
 ),
 
 events_with_conversion as (
 
     select
-        staged_events.event_id,
-        staged_events.domain_userid,
-        staged_events.derived_tstamp,
-        visitors.first_conversion_tstamp,
+        features.*,
         observed_period.data_end_tstamp,
         (
-            visitors.first_conversion_tstamp is null
-            or staged_events.derived_tstamp < visitors.first_conversion_tstamp
+            features.first_conversion_tstamp is null
+            or features.derived_tstamp < features.first_conversion_tstamp
         ) as is_before_first_conversion
 
-    from staged_events
-    inner join visitors
-        on staged_events.domain_userid = visitors.domain_userid
+    from features
     cross join observed_period
 
 ),
@@ -53,11 +42,7 @@ events_with_conversion as (
 targets_as_of_event as (
 
     select
-        event_id,
-        domain_userid,
-        derived_tstamp,
-        first_conversion_tstamp,
-        is_before_first_conversion,
+        *,
         case
             when not is_before_first_conversion then null
             when first_conversion_tstamp is null then false

@@ -18,6 +18,12 @@ staged_events as (
 
 ),
 
+observed_period as (
+
+    select * from {{ ref('stg_snowplow__observed_period') }}
+
+),
+
 visitor_activity as (
 
     select
@@ -62,9 +68,9 @@ reference_point as (
     {%- if reference_date is not none %}
     select {{ prospect_scoring.timestamp_literal(reference_date) }} as reference_tstamp
     {%- else %}
-    -- No snowplow__reference_date: the end of the data, so builds are reproducible.
-    select max(last_seen_tstamp) as reference_tstamp
-    from visitor_activity
+    -- No snowplow__reference_date: the end of the observed data, so builds are reproducible.
+    select data_end_tstamp as reference_tstamp
+    from observed_period
     {%- endif %}
 
 ),

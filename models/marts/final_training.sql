@@ -1,17 +1,13 @@
 {#-
     The training table: one row per event strictly before the visitor's first
     conversion, with the as-of-event features and the target. Read by
-    train/fit.py together with final_training_columns.
+    train/fit.py together with final_training_columns. The only table of the
+    chain stg -> features -> targets -> final_training: on DuckDB the whole chain
+    runs as one query with one sort of the events.
 -#}
 {%- set visitor_filters_on = prospect_scoring.visitor_filters_on() -%}
 
 with
-
-features as (
-
-    select * from {{ ref('int_prospect__features_as_of_event') }}
-
-),
 
 targets as (
 
@@ -31,22 +27,20 @@ visitors as (
 final_training as (
 
     select
-        features.event_id,
-        features.domain_userid,
-        features.derived_tstamp,
-        features.event_name,
+        targets.event_id,
+        targets.domain_userid,
+        targets.derived_tstamp,
+        targets.event_name,
         {%- for feature in prospect_scoring.counter_features() %}
-        features.{{ feature.name }},
+        targets.{{ feature.name }},
         {%- endfor %}
         targets.target_had_submit_form_next1h,
         targets.is_label_mature
 
-    from features
-    inner join targets
-        on features.event_id = targets.event_id
+    from targets
     {%- if visitor_filters_on %}
     inner join visitors
-        on features.domain_userid = visitors.domain_userid
+        on targets.domain_userid = visitors.domain_userid
     {%- endif %}
     where
         targets.is_before_first_conversion

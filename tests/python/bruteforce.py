@@ -35,35 +35,50 @@ def whole_seconds_between(start: dt.datetime, end: dt.datetime) -> int:
     )
 
 
+@dataclass(frozen=True)
+class Staged:
+    events: list[Event]
+    data_end: dt.datetime  # the end of the observed data: latest timestamp of any kept copy
+
+
 def stage(
     rows: Iterable[dict[str, Any]],
     app_ids: Sequence[str] = ("website",),
     event_names: Sequence[str] = ("page_view", "submit_form"),
-) -> list[Event]:
-    """Filter the raw rows (lower-case keys) and keep the earliest copy of each event_id."""
+) -> Staged:
+    """Filter the raw rows (lower-case keys) and keep the earliest copy of each event_id.
+
+    The observed data ends at the latest derived_tstamp among the filtered rows,
+    every copy of a duplicated event_id included.
+    """
     best: dict[str, tuple[Any, ...]] = {}
+    data_end: dt.datetime | None = None
     for row in rows:
         if row["event_id"] is None or row["derived_tstamp"] is None or row["domain_userid"] is None:
             continue
         if row["app_id"] not in app_ids or row["event_name"] not in event_names:
             continue
+        if data_end is None or row["derived_tstamp"] > data_end:
+            data_end = row["derived_tstamp"]
         key = (row["derived_tstamp"], row["domain_userid"], row["event_name"], row["page_url"] or "")
         if row["event_id"] not in best or key < best[row["event_id"]][0]:
             best[row["event_id"]] = (key, row)
-    return [
+    events = [
         Event(r["event_id"], r["domain_userid"], r["derived_tstamp"], r["event_name"], r["page_url"])
         for _, r in best.values()
     ]
+    assert data_end is not None, "no event passes the filters"
+    return Staged(events, data_end)
 
 
 def final_training(
-    events: list[Event], conversion_event: str = "submit_form", horizon: int = 3600
+    staged: Staged, conversion_event: str = "submit_form", horizon: int = 3600
 ) -> dict[str, dict[str, Any]]:
     """Rows of final_training keyed by event_id, computed by brute force."""
+    events, data_end = staged.events, staged.data_end
     by_user: dict[str, list[Event]] = {}
     for event in events:
         by_user.setdefault(event.domain_userid, []).append(event)
-    data_end = max(e.derived_tstamp for e in events)
     out: dict[str, dict[str, Any]] = {}
     for event in events:
         history = by_user[event.domain_userid]

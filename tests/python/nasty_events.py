@@ -76,7 +76,23 @@ def mixed_rows(n_events: int = 4000, seed: int = 7) -> list[dict[str, Any]]:
     """Generated events with heavy dirt rates, plus the handmade edge cases."""
     table = gen.generate_events(n_events, seed=seed, duplicate_rate=0.03, null_user_rate=0.02,
                                 null_tstamp_rate=0.01, other_app_rate=0.05, noise_event_rate=0.05)
-    return as_rows(table) + handmade_rows()
+    rows = as_rows(table) + handmade_rows()
+    return rows + end_of_data_rows(max(r["derived_tstamp"] for r in rows if r["derived_tstamp"] is not None))
+
+
+def end_of_data_rows(latest: dt.datetime) -> list[dict[str, Any]]:
+    """Rows that end the data two hours after `latest`, with a duplicate copy.
+
+    The very last row is a later copy of 'end-pv': deduplication drops it, but the
+    observed data still reaches its time, so 'end-mature' (exactly 3600 whole
+    seconds before it) has a mature label and 'end-pv' (1800 before) does not.
+    """
+    end = latest.replace(microsecond=0) + dt.timedelta(hours=2)
+    return [
+        _row("end-mature", "edge-end", end - dt.timedelta(hours=1)),
+        _row("end-pv", "edge-end", end - dt.timedelta(minutes=30)),
+        _row("end-pv", "edge-end", end),
+    ]
 
 
 def clean_rows(n_events: int = 3000, seed: int = 11) -> list[dict[str, Any]]:
