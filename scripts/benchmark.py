@@ -80,6 +80,7 @@ DUCKDB_CHILD = """
 import duckdb, sys, time
 con = duckdb.connect(sys.argv[1])
 con.execute("set preserve_insertion_order = false")
+con.execute("set enable_progress_bar = false")
 start = time.perf_counter()
 con.execute(sys.argv[2])
 print(time.perf_counter() - start)
@@ -124,16 +125,23 @@ def ensure_events(n_events: int, data_dir: Path) -> Path:
     return path
 
 
-def run_duckdb(sql: str, table: str, work: Path, timeout: float) -> tuple[float | None, float, int | None]:
-    """Run one statement in a fresh DuckDB file in a child process: (seconds, peak MB, rows)."""
+def run_duckdb(sql: str, table: str, work: Path, timeout: float) -> tuple[float | None, float, int | None, str]:
+    """Run one statement in a fresh DuckDB file in a child process: (seconds, peak MB, rows, failure).
+
+    On failure seconds and rows are None and `failure` says why (timeout or the error's last line).
+    """
     db = work / f"{table}.duckdb"
     db.unlink(missing_ok=True)
     code, wall, rss, text = run_measured([sys.executable, "-c", DUCKDB_CHILD, str(db), sql, table], timeout=timeout)
+    db.unlink(missing_ok=True)
     if code != 0:
-        LOG.warning("%s did not finish (exit %s): %s", table, code, text.strip()[-500:])
-        return None, rss, None
+        lines = [line for line in text.strip().splitlines() if line.strip()]
+        failure = f"did not finish within {timeout:.0f} s" if code == -1 else \
+            f"failed (exit {code}): {lines[-1] if lines else 'no output'}"
+        LOG.warning("%s %s", table, failure)
+        return None, rss, None, failure
     seconds, rows = text.strip().splitlines()[-2:]
-    return float(seconds), rss, int(rows)
+    return float(seconds), rss, int(rows), ""
 
 
 def run_models(events: Path, work: Path) -> tuple[float, float, float, int]:
@@ -186,10 +194,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows = 0
             print(f"events={n_events}")
             for run in range(1, args.repeats + 1):
-                floor_s, floor_mb, _ = run_duckdb(FLOOR_SQL.format(path=events), "sorted_events", work,
+                floor_s, floor_mb, _, failure = run_duckdb(FLOOR_SQL.format(path=events), "sorted_events", work,
                                                   timeout=3600)
                 if floor_s is None:
-                    raise SystemExit("error: the floor sort did not finish; see the log above")
+                    raise SystemExit(f"error: the floor sort {failure}")
                 floors.append((floor_s, floor_mb))
                 model_s, dbt_wall, model_mb, rows = run_models(events, work / f"models_{run}")
                 models.append((model_s, dbt_wall, model_mb))
@@ -208,12 +216,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                   f"peak {floor_mb:.0f} MB")
             print(f"  ratio models/floor: {model_s / floor_s:.2f}x")
             if n_events <= args.self_join_max:
-                join_s, join_mb, join_rows = run_duckdb(SELF_JOIN_SQL.format(path=events), "tutorial_final_training",
-                                                        work, timeout=args.self_join_timeout)
+                join_s, join_mb, join_rows, failure = run_duckdb(
+                    SELF_JOIN_SQL.format(path=events), "tutorial_final_training", work,
+                    timeout=args.self_join_timeout)
                 if join_s is None:
-                    print(f"  self-join (tutorial): did not finish within {args.self_join_timeout:.0f} s, "
-                          f"peak {join_mb:.0f} MB; ratio self-join/models: > "
-                          f"{args.self_join_timeout / model_s:.1f}x")
+                    bound = f"; ratio self-join/models: > {args.self_join_timeout / model_s:.1f}x" \
+                        if failure.startswith("did not finish") else ""
+                    print(f"  self-join (tutorial): {failure}, peak {join_mb:.0f} MB{bound}")
                 else:
                     print(f"  self-join (tutorial): {join_s:.2f} s, peak {join_mb:.0f} MB, rows {join_rows}; "
                           f"ratio self-join/models: {join_s / model_s:.1f}x")

@@ -18,14 +18,19 @@
     )
 {%- endmacro %}
 
-{#- DuckDB: both windows share one partitioning and sort, so the second costs little. -#}
+{#-
+    DuckDB: both windows share one partitioning and sort, so the second costs
+    little; count() of the non-zero indicators gives a BIGINT directly, where
+    sum() of integers would accumulate 128-bit HUGEINTs (about 5% less CPU at
+    10M events, scripts/benchmark.py).
+-#}
 {% macro duckdb__count_strictly_earlier(indicator, partition_by, order_by) -%}
     (
-        sum({{ indicator }}) over (
+        count(nullif({{ indicator }}, 0)) over (
             partition by {{ partition_by }} order by {{ order_by }}
             range between unbounded preceding and current row
         )
-        - sum({{ indicator }}) over (
+        - count(nullif({{ indicator }}, 0)) over (
             partition by {{ partition_by }} order by {{ order_by }}
             range between current row and current row
         )

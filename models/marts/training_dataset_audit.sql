@@ -25,12 +25,6 @@ visitors as (
 
 ),
 
-targets as (
-
-    select * from {{ ref('int_prospect__targets_as_of_event') }}
-
-),
-
 final_training as (
 
     select * from {{ ref('final_training') }}
@@ -59,12 +53,20 @@ kept_events as (
 
 ),
 
+-- From the visitors' first conversions (a hash join), not from the targets
+-- model: the audit does not repeat final_training's window pass.
 eligible_events as (
 
-    select targets.*
-    from targets
+    select
+        staged_events.event_id,
+        staged_events.domain_userid,
+        (
+            visitors.first_conversion_tstamp is null
+            or staged_events.derived_tstamp < visitors.first_conversion_tstamp
+        ) as is_before_first_conversion
+    from staged_events
     inner join visitors
-        on targets.domain_userid = visitors.domain_userid
+        on staged_events.domain_userid = visitors.domain_userid
     where visitors.is_eligible
 
 ),

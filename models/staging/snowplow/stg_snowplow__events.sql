@@ -1,9 +1,13 @@
 {#-
     Staged Snowplow events (the tutorial's `events`): one row per event_id, the
     earliest copy, inside the optional [snowplow__start_date, snowplow__end_date)
-    range. A view: DuckDB inlines it into final_training's single pass, so the
-    events are scanned, deduplicated and sorted once (scripts/benchmark.py).
+    range.
+    On DuckDB a view: it is inlined into final_training's single pass, so the
+    events are scanned, deduplicated and sorted once (scripts/benchmark.py). On a
+    warehouse a table: the models and data tests that read the staged events then
+    read it instead of re-scanning (and, on BigQuery, re-billing) the raw events.
 -#}
+{{ config(materialized=('view' if target.type == 'duckdb' else 'table')) }}
 
 with
 
