@@ -146,7 +146,7 @@
 {#- ---------------------------------------------------------------- cohort -- #}
 
 {% macro reference_date() -%}
-    {#- Fixed reference for the relative cohort window; unset = the end of the data (reproducible). -#}
+    {#- Fixed reference for the relative cohort window; unset = the end of the observed data (reproducible). -#}
     {{- return(prospect_scoring._timestamp_var('snowplow__reference_date')) -}}
 {%- endmacro %}
 
@@ -237,10 +237,17 @@
         {%- if feature.get('page_url_like') is not none and feature.get('page_url_like') is not string -%}
             {{- prospect_scoring._var_error(name, "entry '" ~ feature.name ~ "' has a page_url_like that is not a string", "Example: page_url_like: '%pricing%'") -}}
         {%- endif -%}
-        {%- if feature.name in seen or feature.name in ['event_id', 'domain_userid', 'derived_tstamp', 'event_name', 'target_had_submit_form_next1h', 'is_label_mature'] -%}
-            {{- prospect_scoring._var_error(name, "names the column '" ~ feature.name ~ "' twice or reuses a reserved column name", "Give each feature a unique name.") -}}
+        {%- if feature.name in seen or feature.name in prospect_scoring._reserved_column_names() or feature.name.endswith('__hit') -%}
+            {{- prospect_scoring._var_error(name, "names the column '" ~ feature.name ~ "' twice, reuses a reserved column name (" ~ (prospect_scoring._reserved_column_names() | join(', ')) ~ ") or ends in '__hit'", "Give each feature a unique name.") -}}
         {%- endif -%}
         {%- do seen.append(feature.name) -%}
     {%- endfor -%}
     {{- return(features) -}}
+{%- endmacro %}
+
+{#- Columns of the models that carry the features: a feature may not take their names. -#}
+{% macro _reserved_column_names() -%}
+    {{- return(['event_id', 'app_id', 'domain_userid', 'derived_tstamp', 'event_name', 'page_url',
+                'first_conversion_tstamp', 'data_end_tstamp', 'is_before_first_conversion',
+                'target_had_submit_form_next1h', 'is_label_mature']) -}}
 {%- endmacro %}

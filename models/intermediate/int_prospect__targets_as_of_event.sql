@@ -2,8 +2,9 @@
     The features of each staged event plus its label (the tutorial's
     targets_as_of_event). The target is defined at prediction points, the events
     strictly before the visitor's first conversion, where the next conversion is
-    the first one: true when 0 < whole seconds(event -> first conversion) <=
-    horizon. Events at or after the first conversion are not prediction points
+    the first one: true when the event is strictly earlier than the first
+    conversion and whole seconds(event -> first conversion) <= horizon (a
+    conversion later within the same second counts: 0 boundaries). Events at or after the first conversion are not prediction points
     (target null). A label is mature when it is known: positive, or the observed
     data reaches the end of the horizon. Row-wise on top of the features: no
     join with the events, no second sort.
@@ -27,7 +28,14 @@ observed_period as (
 events_with_conversion as (
 
     select
-        features.*,
+        features.event_id,
+        features.domain_userid,
+        features.derived_tstamp,
+        features.event_name,
+        {%- for feature in prospect_scoring.counter_features() %}
+        features.{{ feature.name }},
+        {%- endfor %}
+        features.first_conversion_tstamp,
         observed_period.data_end_tstamp,
         (
             features.first_conversion_tstamp is null

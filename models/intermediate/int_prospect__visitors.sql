@@ -2,7 +2,11 @@
     One row per visitor of the staged events: first conversion (the tutorial's
     post_conv), first/last seen, and the visitor-level filters of the training
     set (cohort window, automated-looking activity).
+    A table (one row per visitor, small): its data tests, the audit and, when a
+    visitor filter is on, final_training read it instead of re-running the
+    deduplication of the staged events.
 -#}
+{{ config(materialized='table') }}
 {%- set conversion_event = prospect_scoring.conversion_event() -%}
 {%- set max_events_per_day = prospect_scoring.max_events_per_day() -%}
 {%- set cohort_start = prospect_scoring.cohort_first_seen_start() -%}

@@ -3,7 +3,8 @@
     conversion, with the as-of-event features and the target. Read by
     train/fit.py together with final_training_columns. The only table of the
     chain stg -> features -> targets -> final_training: on DuckDB the whole chain
-    runs as one query with one sort of the events.
+    runs as one query with one sort of the events (with a visitor filter on, it
+    also joins the int_prospect__visitors table).
 -#}
 {%- set visitor_filters_on = prospect_scoring.visitor_filters_on() -%}
 

@@ -30,6 +30,8 @@ BAD_VARS: list[tuple[dict[str, Any], str]] = [
      "var 'snowplow__counter_features' entry 1 needs a 'name'"),
     ({"snowplow__counter_features": [{"name": "num_clicks", "event_name": "link_click"}]},
      "entry 'num_clicks' counts event_name \"link_click\", which is not among snowplow__event_names"),
+    ({"snowplow__counter_features": [{"name": "is_before_first_conversion", "event_name": "page_view"}]},
+     "names the column 'is_before_first_conversion' twice, reuses a reserved column name"),
 ]
 
 

@@ -57,3 +57,18 @@ def test_sample_has_immature_rows_at_the_end_of_the_data(sample_build: SampleBui
     late = frame[~frame["is_label_mature"]]
     assert len(late) > 0
     assert (late["derived_tstamp"] >= frame["derived_tstamp"].max() - pd.Timedelta(hours=1)).all()
+
+
+def test_audit_agrees_with_final_training_on_the_sample(sample_build: SampleBuild) -> None:
+    """The audit counts prediction points its own way (staged events against the visitors'
+    first conversions); with immature labels kept, that count is final_training's."""
+    frame = _final_training(sample_build.db_path)
+    with duckdb.connect(str(sample_build.db_path), read_only=True) as con:
+        audit = con.execute("select step, events_remaining, visitors_remaining, events_removed "
+                            "from training_dataset_audit").df().set_index("step")
+        staged = con.execute("select count(*) from stg_snowplow__events").fetchall()[0][0]
+    assert audit.loc["before_first_conversion", "events_remaining"] == len(frame)
+    assert audit.loc["before_first_conversion", "visitors_remaining"] == frame["domain_userid"].nunique()
+    assert audit.loc["label_maturity", "events_removed"] == 0
+    assert audit.loc["time_range", "events_remaining"] == staged
+    assert audit.loc["before_first_conversion", "events_removed"] > 0

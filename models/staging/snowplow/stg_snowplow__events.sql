@@ -3,7 +3,8 @@
     earliest copy, inside the optional [snowplow__start_date, snowplow__end_date)
     range.
     On DuckDB a view: it is inlined into final_training's single pass, so the
-    events are scanned, deduplicated and sorted once (scripts/benchmark.py). On a
+    events are scanned, deduplicated and sorted once (scripts/benchmark.py); its
+    data tests and the int_prospect__visitors table re-run the deduplication. On a
     warehouse a table: the models and data tests that read the staged events then
     read it instead of re-scanning (and, on BigQuery, re-billing) the raw events.
 -#}

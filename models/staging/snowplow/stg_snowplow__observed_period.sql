@@ -5,8 +5,10 @@
     every delivered copy included: a later duplicate copy still shows that the
     data reaches its time. Label maturity and the default cohort reference date
     count from here. Reads the filtered events, not the deduplicated ones, so it
-    costs one light scan instead of a second deduplication.
+    costs one light scan instead of a second deduplication. A one-row table, so
+    that scan runs once per build, whoever reads the end of the data.
 -#}
+{{ config(materialized='table') }}
 
 with
 
