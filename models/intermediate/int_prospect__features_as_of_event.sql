@@ -7,7 +7,8 @@
       * first_conversion_tstamp: the visitor's first conversion (the tutorial's
         post_conv). It is not a feature and final_training does not expose it;
         it is computed here because the same partitioning by visitor serves it,
-        so the whole chain sorts the events once.
+        so the whole chain sorts the events once;
+      * data_end_tstamp, carried from the staged events for the label's maturity.
 -#}
 {%- set conversion_event = prospect_scoring.conversion_event() -%}
 
@@ -26,6 +27,7 @@ feature_hits as (
         domain_userid,
         derived_tstamp,
         event_name,
+        data_end_tstamp,
         {{ prospect_scoring.counter_feature_indicators() }}
 
     from staged_events
@@ -39,12 +41,11 @@ features_as_of_event as (
         domain_userid,
         derived_tstamp,
         event_name,
-        {%- for feature in prospect_scoring.counter_features() %}
-        cast({{ prospect_scoring.count_strictly_earlier(feature.name ~ '__hit') }} as {{ dbt.type_bigint() }}) as {{ feature.name }},
-        {%- endfor %}
+        {{ prospect_scoring.counters_strictly_earlier(prospect_scoring.counter_features()) }},
         min(
             case when event_name = {{ prospect_scoring.quote_literal(conversion_event) }} then derived_tstamp end
-        ) over (partition by domain_userid) as first_conversion_tstamp
+        ) over (partition by domain_userid) as first_conversion_tstamp,
+        data_end_tstamp
 
     from feature_hits
 

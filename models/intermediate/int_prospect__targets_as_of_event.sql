@@ -4,10 +4,11 @@
     strictly before the visitor's first conversion, where the next conversion is
     the first one: true when the event is strictly earlier than the first
     conversion and whole seconds(event -> first conversion) <= horizon (a
-    conversion later within the same second counts: 0 boundaries). Events at or after the first conversion are not prediction points
-    (target null). A label is mature when it is known: positive, or the observed
-    data reaches the end of the horizon. Row-wise on top of the features: no
-    join with the events, no second sort.
+    conversion later within the same second counts: 0 boundaries). Events at
+    or after the first conversion are not prediction points (target null). A
+    label is mature when it is known: positive, or the observed data (its end,
+    data_end_tstamp, comes with the staged events) reaches the end of the
+    horizon. Row-wise on top of the features: no join, no second sort.
 -#}
 {%- set horizon = prospect_scoring.horizon_seconds() -%}
 
@@ -16,12 +17,6 @@ with
 features as (
 
     select * from {{ ref('int_prospect__features_as_of_event') }}
-
-),
-
-observed_period as (
-
-    select * from {{ ref('stg_snowplow__observed_period') }}
 
 ),
 
@@ -36,14 +31,13 @@ events_with_conversion as (
         features.{{ feature.name }},
         {%- endfor %}
         features.first_conversion_tstamp,
-        observed_period.data_end_tstamp,
+        features.data_end_tstamp,
         (
             features.first_conversion_tstamp is null
             or features.derived_tstamp < features.first_conversion_tstamp
         ) as is_before_first_conversion
 
     from features
-    cross join observed_period
 
 ),
 

@@ -22,12 +22,6 @@ staged_events as (
 
 ),
 
-observed_period as (
-
-    select * from {{ ref('stg_snowplow__observed_period') }}
-
-),
-
 visitor_activity as (
 
     select
@@ -35,7 +29,9 @@ visitor_activity as (
         min(derived_tstamp) as first_seen_tstamp,
         max(derived_tstamp) as last_seen_tstamp,
         count(*) as events,
-        min(case when event_name = {{ prospect_scoring.quote_literal(conversion_event) }} then derived_tstamp end) as first_conversion_tstamp
+        min(case when event_name = {{ prospect_scoring.quote_literal(conversion_event) }} then derived_tstamp end) as first_conversion_tstamp,
+        -- The same on every staged event.
+        max(data_end_tstamp) as data_end_tstamp
 
     from staged_events
     group by domain_userid
@@ -73,8 +69,8 @@ reference_point as (
     select {{ prospect_scoring.timestamp_literal(reference_date) }} as reference_tstamp
     {%- else %}
     -- No snowplow__reference_date: the end of the observed data, so builds are reproducible.
-    select data_end_tstamp as reference_tstamp
-    from observed_period
+    select max(data_end_tstamp) as reference_tstamp
+    from visitor_activity
     {%- endif %}
 
 ),

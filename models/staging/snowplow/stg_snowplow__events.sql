@@ -1,7 +1,10 @@
 {#-
     Staged Snowplow events (the tutorial's `events`): one row per event_id, the
     earliest copy, inside the optional [snowplow__start_date, snowplow__end_date)
-    range.
+    range. Each row also carries data_end_tstamp, where the observed data ends
+    (observed_data_end(): the latest copy in range, before deduplication), the
+    same on every row: computed here, from the filtered events this model reads
+    anyway, it costs no second scan of the source.
     On DuckDB a view: it is inlined into final_training's single pass, so the
     events are scanned, deduplicated and sorted once (scripts/benchmark.py); its
     data tests and the int_prospect__visitors table re-run the deduplication. On a
@@ -32,6 +35,16 @@ in_time_range as (
     from deduplicated
     where {{ prospect_scoring.time_range_condition('derived_tstamp') }}
 
+),
+
+with_observed_end as (
+
+    select
+        *,
+        {{ prospect_scoring.observed_data_end('filtered_events') }} as data_end_tstamp
+
+    from in_time_range
+
 )
 
-select * from in_time_range
+select * from with_observed_end

@@ -3,7 +3,7 @@
     lower-case typed columns whatever the source's case; only the configured
     apps and event names; non-null event_id, visitor and timestamp. Every copy of
     a duplicated event_id is still here: stg_snowplow__events keeps the earliest,
-    stg_snowplow__observed_period sees them all.
+    its data_end_tstamp (where the observed data ends) sees them all.
 -#}
 
 with
