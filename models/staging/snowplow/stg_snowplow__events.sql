@@ -2,9 +2,10 @@
     Staged Snowplow events (the tutorial's `events`): one row per event_id, the
     earliest copy, inside the optional [snowplow__start_date, snowplow__end_date)
     range. Each row also carries data_end_tstamp, where the observed data ends
-    (observed_data_end(): the latest copy in range, before deduplication), the
-    same on every row: computed here, from the filtered events this model reads
-    anyway, it costs no second scan of the source.
+    (the latest copy in range, before deduplication), the same on every row:
+    computed here, from the filtered events this model reads anyway, it costs no
+    second scan of the source. Label maturity and the default cohort reference
+    date count from it.
     On DuckDB a view: it is inlined into final_training's single pass, so the
     events are scanned, deduplicated and sorted once (scripts/benchmark.py); its
     data tests and the int_prospect__visitors table re-run the deduplication. On a
@@ -37,13 +38,24 @@ in_time_range as (
 
 ),
 
+-- Where the observed data ends: before deduplication, so a later duplicate copy
+-- still shows that the data reaches its time; inside the same time range.
+observed_end as (
+
+    select max(derived_tstamp) as data_end_tstamp
+    from filtered_events
+    where {{ prospect_scoring.time_range_condition('derived_tstamp') }}
+
+),
+
 with_observed_end as (
 
     select
-        *,
-        {{ prospect_scoring.observed_data_end('filtered_events') }} as data_end_tstamp
+        in_time_range.*,
+        observed_end.data_end_tstamp
 
     from in_time_range
+    cross join observed_end
 
 )
 
