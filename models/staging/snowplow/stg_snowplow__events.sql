@@ -3,9 +3,9 @@
     earliest copy, inside the optional [snowplow__start_date, snowplow__end_date)
     range. Each row also carries data_end_tstamp, where the observed data ends
     (the latest copy in range, before deduplication), the same on every row:
-    computed here, from the filtered events this model reads anyway, it costs no
-    second scan of the source. Label maturity and the default cohort reference
-    date count from it.
+    computed here, from the filtered events this model reads anyway (on DuckDB a
+    shared CTE, so no second scan of the source). Label maturity and the default
+    cohort reference date count from it.
     On DuckDB a view: it is inlined into final_training's single pass, so the
     events are scanned, deduplicated and sorted once (scripts/benchmark.py); its
     data tests and the int_prospect__visitors table re-run the deduplication. On a
