@@ -7,10 +7,6 @@
     {{- return(adapter.dispatch('earliest_copy_per_event_id', 'prospect_scoring')(relation)) -}}
 {%- endmacro %}
 
-{% macro _earliest_copy_order() -%}
-    order by derived_tstamp, domain_userid, event_name, page_url
-{%- endmacro %}
-
 {#- The portable form. (BigQuery requires a WHERE beside QUALIFY.) -#}
 {% macro default__earliest_copy_per_event_id(relation) -%}
     select *

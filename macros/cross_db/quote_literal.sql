@@ -1,5 +1,4 @@
 {#- Values from vars always reach SQL as escaped literals, never spliced raw. -#}
-
 {% macro quote_literal(value) -%}
     {{- return(adapter.dispatch('quote_literal', 'prospect_scoring')(value)) -}}
 {%- endmacro %}
@@ -15,12 +14,4 @@
 
 {% macro snowflake__quote_literal(value) -%}
     '{{ value | string | replace("\\", "\\\\") | replace("'", "''") }}'
-{%- endmacro %}
-
-{% macro literal_list(values) -%}
-    {%- for value in values -%}{{ prospect_scoring.quote_literal(value) }}{{ ", " if not loop.last }}{%- endfor -%}
-{%- endmacro %}
-
-{% macro timestamp_literal(text) -%}
-    cast({{ prospect_scoring.quote_literal(text) }} as {{ dbt.type_timestamp() }})
 {%- endmacro %}

@@ -9,19 +9,10 @@
     relations for unit tests; under the emulator they are transient (ordinary)
     tables instead, which dbt drops afterwards as usual.
 -#}
-
 {% macro snowflake__create_table_temporary_sql(relation, compiled_code) -%}
     {%- if env_var('DBT_FAKESNOW', '') == '1' -%}
         {{ dbt.snowflake__create_table_transient_sql(relation, compiled_code) }}
     {%- else -%}
         {{ dbt.snowflake__create_table_temporary_sql(relation, compiled_code) }}
-    {%- endif -%}
-{%- endmacro %}
-
-{% macro snowflake__create_view_as_with_temp_flag(relation, sql, is_temporary=False) -%}
-    {%- if env_var('DBT_FAKESNOW', '') == '1' -%}
-        {{ dbt.snowflake__create_view_as_with_temp_flag(relation, sql, False) }}
-    {%- else -%}
-        {{ dbt.snowflake__create_view_as_with_temp_flag(relation, sql, is_temporary) }}
     {%- endif -%}
 {%- endmacro %}

@@ -1,10 +1,4 @@
 {#-
-    Warehouse-specific implementations of cross-database macros, where the
-    adapter's own one does not fit this project (every timestamp here is a
-    TIMESTAMP: dbt.type_timestamp()).
--#}
-
-{#-
     dbt.dateadd on BigQuery (dbt-bigquery) returns a DATETIME, and BigQuery does not
     compare DATETIME with TIMESTAMP ("No matching signature for operator >="), so
     the relative cohort window (int_prospect__visitors) would fail there. This

@@ -1,0 +1,14 @@
+{% macro validate_events_source() -%}
+    {%- set events_file = prospect_scoring.events_file() -%}
+    {%- if events_file is not none -%}
+        {%- do prospect_scoring.validate_events_file(events_file) -%}
+    {%- else -%}
+        {%- set source_node = graph.sources.values() | selectattr('source_name', 'equalto', 'snowplow') | selectattr('name', 'equalto', 'events') | first -%}
+        {%- set relation = adapter.get_relation(source_node.database, source_node.schema, source_node.identifier) -%}
+        {%- if relation is none -%}
+            {{ exceptions.raise_compiler_error("Events table " ~ source_node.database ~ "." ~ source_node.schema ~ "." ~ source_node.identifier ~ " not found on target '" ~ target.name ~ "'. Set snowplow__database / snowplow__atomic_schema / snowplow__events_table to your Snowplow atomic events table" ~ (", or snowplow__events_file to a file" if target.type == 'duckdb' else "") ~ ".") }}
+        {%- endif -%}
+        {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+        {%- do prospect_scoring._check_required_columns(relation ~ '', names) -%}
+    {%- endif -%}
+{%- endmacro %}
