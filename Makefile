@@ -32,7 +32,7 @@ build: $(STAMP)  ## dbt build (seeds, models, data tests, unit tests) on the def
 train: $(STAMP)  ## Fit the model on final_training; writes $(OUTPUT)/.
 	$(BIN)/python train/fit.py --output-dir $(OUTPUT)
 
-lint: $(STAMP)  ## sqlfluff over the models and singular tests (dbt templater).
+lint: $(STAMP)  ## sqlfluff over the models and singular tests (dbt templater; macro output is linted where models render it).
 	mkdir -p target && DBT_DUCKDB_PATH=target/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt
 
 warehouse-envs:  ## Environments of the offline Snowflake/BigQuery checks (.venv-snowflake, -bigquery, -fakesnow, -crucible).

@@ -1,20 +1,25 @@
 #!/usr/bin/env python3
-"""Benchmark of the dbt models that build final_training, against two references.
+"""Benchmark of what `dbt build` costs, against two references.
 
 For each size (default 1M and 10M generated events) it prints, as plain lines:
-  * the models: `dbt run --select +final_training` on a fresh DuckDB file reading
-    the events Parquet in place (seconds of model execution from run_results.json,
-    whole dbt wall time, peak memory of the dbt process, rows of final_training);
+  * the models of final_training: `dbt run --select +final_training` on a fresh
+    DuckDB file reading the events Parquet in place (seconds of model execution
+    from run_results.json, whole dbt wall time, peak memory, rows);
+  * the whole build users run: `dbt build --exclude-resource-type unit_test` (every
+    model and data test) on a fresh DuckDB file: the execution span from the first
+    node's start to the last node's end (dbt's run_results.json; dbt's start-up and
+    parse, about 3 s whatever the data, are not in it), the whole dbt wall time
+    with them, peak memory, and the costliest nodes;
   * the floor: a DuckDB sort of the five needed columns by visitor and time
     (same machine, same file, fresh process), which any correct job must pay;
   * (1M only by default) the tutorial's self-join formulation, run in DuckDB.
-Floor and models run --repeats times, interleaved (floor, models, floor, models,
-...), so that a noisy neighbour slows both alike; each pair is printed, then the
-medians. Ratios: the median of the paired ratios (models / floor of the same run),
-beside median models / median floor; and self-join / median models.
+Floor, models and build run --repeats times, interleaved (floor, models, build,
+floor, ...), so that a noisy neighbour slows all alike; each run is printed, then
+the medians. Ratios: the median of the paired ratios (x / floor of the same run),
+beside median x / median floor; and self-join / median models.
 Targets (2-core machine): at 1M the models are at least 8x faster than the
-self-join; at 10M they take at most 1.5x the floor with peak memory under 4 GB.
-Numbers are measured, never asserted.
+self-join; at 10M the models take at most 1.3x the floor and the whole build at
+most 2.0x, with peak memory under 4 GB. Numbers are measured, never asserted.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Sequence
 
@@ -145,25 +151,51 @@ def run_duckdb(sql: str, table: str, work: Path, timeout: float) -> tuple[float 
     return float(seconds), rss, int(rows), ""
 
 
-def run_models(events: Path, work: Path) -> tuple[float, float, float, int]:
-    """dbt run of final_training and its parents: (model seconds, dbt wall seconds, peak MB, rows)."""
+def _dbt(args: Sequence[str], events: Path, work: Path) -> tuple[dict, float, float, Path]:
+    """Run dbt on a fresh DuckDB file in ``work``: (run_results, wall seconds, peak MB, db path)."""
     work.mkdir(parents=True, exist_ok=True)
     db = work / "models.duckdb"
     env = {**os.environ, "DBT_DUCKDB_PATH": str(db), "DBT_TARGET": "duckdb",
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    command = [str(Path(sys.executable).with_name("dbt")), "run", "--select", "+final_training",
+    command = [str(Path(sys.executable).with_name("dbt")), *args,
                "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
                "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
                "--vars", json.dumps({"snowplow__events_file": str(events)})]
     code, wall, rss, text = run_measured(command, env=env)
     if code != 0:
-        raise SystemExit(f"error: dbt run failed:\n{text[-3000:]}")
-    results = json.loads((work / "target" / "run_results.json").read_text())
+        raise SystemExit(f"error: dbt {args[0]} failed:\n{text[-3000:]}")
+    return json.loads((work / "target" / "run_results.json").read_text()), wall, rss, db
+
+
+def run_models(events: Path, work: Path) -> tuple[float, float, float, int]:
+    """dbt run of final_training and its parents: (model seconds, dbt wall seconds, peak MB, rows)."""
+    results, wall, rss, db = _dbt(["run", "--select", "+final_training"], events, work)
     model_seconds = sum(r["execution_time"] for r in results["results"])
     import duckdb  # noqa: PLC0415 (only needed here)
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute("select count(*) from final_training").fetchall()[0][0]
+    db.unlink(missing_ok=True)
     return model_seconds, wall, rss, rows
+
+
+def _span_seconds(results: dict) -> float:
+    """From the first node's start to the last node's end (dbt's own timings)."""
+    starts, ends = [], []
+    for result in results["results"]:
+        for step in result.get("timing", []):
+            if step.get("started_at") and step.get("completed_at"):
+                starts.append(datetime.fromisoformat(step["started_at"].replace("Z", "+00:00")))
+                ends.append(datetime.fromisoformat(step["completed_at"].replace("Z", "+00:00")))
+    return (max(ends) - min(starts)).total_seconds()
+
+
+def run_build(events: Path, work: Path) -> tuple[float, float, float, list[tuple[float, str]]]:
+    """The whole `dbt build` without unit tests: (execution span, dbt wall, peak MB, costliest nodes)."""
+    results, wall, rss, db = _dbt(["build", "--exclude-resource-type", "unit_test"], events, work)
+    db.unlink(missing_ok=True)
+    nodes = sorted(((r["execution_time"], r["unique_id"].split(".")[-1] if r["unique_id"].startswith("model.")
+                     else r["unique_id"].split(".")[2]) for r in results["results"]), reverse=True)
+    return _span_seconds(results), wall, rss, nodes[:6]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -192,6 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             work = Path(tmp)
             floors: list[tuple[float, float]] = []
             models: list[tuple[float, float, float]] = []
+            builds: list[tuple[float, float, float]] = []
             rows = 0
             print(f"events={n_events}")
             for run in range(1, args.repeats + 1):
@@ -202,9 +235,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 floors.append((floor_s, floor_mb))
                 model_s, dbt_wall, model_mb, rows = run_models(events, work / f"models_{run}")
                 models.append((model_s, dbt_wall, model_mb))
-                (work / f"models_{run}" / "models.duckdb").unlink(missing_ok=True)
+                build_s, build_wall, build_mb, costliest = run_build(events, work / f"build_{run}")
+                builds.append((build_s, build_wall, build_mb))
                 print(f"  run {run}: floor {floor_s:.2f} s (peak {floor_mb:.0f} MB); models {model_s:.2f} s "
-                      f"(dbt wall {dbt_wall:.2f} s, peak {model_mb:.0f} MB); ratio {model_s / floor_s:.2f}x")
+                      f"(dbt wall {dbt_wall:.2f} s, peak {model_mb:.0f} MB), ratio {model_s / floor_s:.2f}x; "
+                      f"whole build {build_s:.2f} s (dbt wall {build_wall:.2f} s, peak {build_mb:.0f} MB), "
+                      f"ratio {build_s / floor_s:.2f}x")
+                print("    costliest nodes of the build: " + ", ".join(f"{name} {sec:.2f} s" for sec, name in costliest))
             floor_s = statistics.median(f[0] for f in floors)
             model_s = statistics.median(m[0] for m in models)
             dbt_wall = statistics.median(m[1] for m in models)
@@ -219,6 +256,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  ratio models/floor: {statistics.median(paired):.2f}x median of the {args.repeats} paired "
                   f"runs (from {min(paired):.2f}x to {max(paired):.2f}x); {model_s / floor_s:.2f}x median models / "
                   f"median floor")
+            build_s = statistics.median(b[0] for b in builds)
+            build_wall = statistics.median(b[1] for b in builds)
+            build_mb = max(b[2] for b in builds)
+            paired_build = [b[0] / f[0] for b, f in zip(builds, floors)]
+            paired_wall = [b[1] / f[0] for b, f in zip(builds, floors)]
+            print(f"  whole build (models + data tests): {build_s:.2f} s execution, median of {args.repeats} "
+                  f"({build_wall:.2f} s dbt wall incl. start-up), peak {build_mb:.0f} MB (highest run)")
+            print(f"  ratio whole build/floor: {statistics.median(paired_build):.2f}x median of the paired runs "
+                  f"(from {min(paired_build):.2f}x to {max(paired_build):.2f}x); {build_s / floor_s:.2f}x median / "
+                  f"median; with dbt's start-up: {statistics.median(paired_wall):.2f}x paired median")
             if n_events <= args.self_join_max:
                 join_s, join_mb, join_rows, failure = run_duckdb(
                     SELF_JOIN_SQL.format(path=events), "tutorial_final_training", work,

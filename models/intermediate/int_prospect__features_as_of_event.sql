@@ -1,13 +1,18 @@
 {#-
-    One row per staged event, on its visitor's timeline (window functions over
-    domain_userid ordered by derived_tstamp, no self-join):
+    One pass of window functions over each visitor's timeline (partitioned by
+    domain_userid, ordered by derived_tstamp; no self-join), one row per staged
+    event. It carries the features and, computed in the same pass because the
+    same partitioning serves them, the inputs of the label and of the visitor
+    filters, which are not features and which final_training does not expose:
       * the features: counters of the visitor's strictly earlier events, as
-        defined in counter_features() (macros/config); events at one timestamp
-        do not see each other;
+        defined in snowplow__counter_features (events at one timestamp do not
+        see each other);
       * first_conversion_tstamp: the visitor's first conversion (the tutorial's
-        post_conv). It is not a feature and final_training does not expose it;
-        it is computed here because the same partitioning by visitor serves it,
-        so the whole chain sorts the events once;
+        post_conv), for the label;
+      * first_seen_tstamp: the visitor's first staged event, for the cohort;
+      * events_in_day: the visitor's staged events in this event's UTC day, for
+        the automated-activity filter (only when snowplow__max_events_per_day is
+        set, else null: the filter costs a second partitioning only when on);
       * data_end_tstamp, carried from the staged events for the label's maturity.
 -#}
 {%- set conversion_event = prospect_scoring.conversion_event() -%}
@@ -45,6 +50,14 @@ features_as_of_event as (
         min(
             case when event_name = {{ prospect_scoring.quote_literal(conversion_event) }} then derived_tstamp end
         ) over (partition by domain_userid) as first_conversion_tstamp,
+        min(derived_tstamp) over (partition by domain_userid) as first_seen_tstamp,
+        {%- if prospect_scoring.max_events_per_day() is not none %}
+        count(*) over (
+            partition by domain_userid, {{ dbt.date_trunc('day', 'derived_tstamp') }}
+        ) as events_in_day,
+        {%- else %}
+        cast(null as {{ dbt.type_bigint() }}) as events_in_day,
+        {%- endif %}
         data_end_tstamp
 
     from feature_hits

@@ -1,16 +1,30 @@
 {#-
-    The features of each staged event plus its label (the tutorial's
-    targets_as_of_event). The target is defined at prediction points, the events
-    strictly before the visitor's first conversion, where the next conversion is
-    the first one: true when the event is strictly earlier than the first
-    conversion and whole seconds(event -> first conversion) <= horizon (a
-    conversion later within the same second counts: 0 boundaries). Events at
-    or after the first conversion are not prediction points (target null). A
-    label is mature when it is known: positive, or the observed data (its end,
-    data_end_tstamp, comes with the staged events) reaches the end of the
-    horizon. Row-wise on top of the features: no join, no second sort.
+    Every staged event with its features, its label and the visitor filters
+    (the tutorial's targets_as_of_event), row-wise on top of the features' pass:
+    no join, no second sort (with snowplow__max_events_per_day set, one more
+    partitioning by visitor). A table: final_training (its prediction points),
+    int_prospect__visitors and the data tests read it instead of re-running the
+    window pass.
+      * Label: defined at prediction points, the events strictly before the
+        visitor's first conversion, where the next conversion is the first one:
+        true when whole seconds(event -> first conversion) <= horizon (a
+        conversion later within the same second counts: 0 boundaries). Events at
+        or after the first conversion are not prediction points (label null).
+      * Maturity: the label is known: positive, or the observed data (its end,
+        data_end_tstamp) reaches the end of the horizon.
+      * Visitor filters: in the cohort window (by first_seen_tstamp) and not
+        automated (more than snowplow__max_events_per_day events in a UTC day).
 -#}
+{{ config(materialized='table') }}
 {%- set horizon = prospect_scoring.horizon_seconds() -%}
+{%- set target_column = prospect_scoring.target_column_name() -%}
+{%- set max_events_per_day = prospect_scoring.max_events_per_day() -%}
+{%- set cohort_start = prospect_scoring.cohort_first_seen_start() -%}
+{%- set cohort_end = prospect_scoring.cohort_first_seen_end() -%}
+{%- set cohort_days = prospect_scoring.cohort_days_before_reference() -%}
+{%- set reference_date = prospect_scoring.reference_date() -%}
+{#- No snowplow__reference_date: the end of the observed data, so builds are reproducible. -#}
+{%- set reference = prospect_scoring.timestamp_literal(reference_date) if reference_date is not none else 'data_end_tstamp' -%}
 
 with
 
@@ -20,22 +34,23 @@ features as (
 
 ),
 
-events_with_conversion as (
+events_with_visitor_activity as (
 
     select
-        features.event_id,
-        features.domain_userid,
-        features.derived_tstamp,
-        features.event_name,
-        {%- for feature in prospect_scoring.counter_features() %}
-        features.{{ feature.name }},
-        {%- endfor %}
-        features.first_conversion_tstamp,
-        features.data_end_tstamp,
+        features.*,
+        {%- if max_events_per_day is not none %}
+        max(features.events_in_day) over (partition by features.domain_userid) as max_events_in_one_day,
+        {%- else %}
+        cast(null as {{ dbt.type_bigint() }}) as max_events_in_one_day,
+        {%- endif %}
         (
             features.first_conversion_tstamp is null
             or features.derived_tstamp < features.first_conversion_tstamp
-        ) as is_before_first_conversion
+        ) as is_before_first_conversion,
+        {{ prospect_scoring.whole_seconds_between('features.derived_tstamp', 'features.first_conversion_tstamp') }}
+            as seconds_to_first_conversion,
+        {{ prospect_scoring.whole_seconds_between('features.derived_tstamp', 'features.data_end_tstamp') }}
+            as seconds_to_data_end
 
     from features
 
@@ -44,23 +59,64 @@ events_with_conversion as (
 targets_as_of_event as (
 
     select
-        *,
+        event_id,
+        domain_userid,
+        derived_tstamp,
+        event_name,
+        {%- for feature in prospect_scoring.counter_features() %}
+        {{ feature.name }},
+        {%- endfor %}
+        first_seen_tstamp,
+        first_conversion_tstamp,
+        data_end_tstamp,
+        max_events_in_one_day,
+        is_before_first_conversion,
         case
             when not is_before_first_conversion then null
             when first_conversion_tstamp is null then false
-            else {{ prospect_scoring.whole_seconds_between('derived_tstamp', 'first_conversion_tstamp') }} <= {{ horizon }}
-        end as target_had_submit_form_next1h,
+            else seconds_to_first_conversion <= {{ horizon }}
+        end as {{ target_column }},
         (
             not is_before_first_conversion
             or (
                 first_conversion_tstamp is not null
-                and {{ prospect_scoring.whole_seconds_between('derived_tstamp', 'first_conversion_tstamp') }} <= {{ horizon }}
+                and seconds_to_first_conversion <= {{ horizon }}
             )
-            or {{ prospect_scoring.whole_seconds_between('derived_tstamp', 'data_end_tstamp') }} >= {{ horizon }}
-        ) as is_label_mature
+            or seconds_to_data_end >= {{ horizon }}
+        ) as is_label_mature,
+        {%- if cohort_days is not none %}
+        (
+            first_seen_tstamp >= {{ dbt.dateadd('day', -1 * cohort_days[0], reference) }}
+            and first_seen_tstamp < {{ dbt.dateadd('day', -1 * cohort_days[1], reference) }}
+        ) as is_in_cohort,
+        {%- else %}
+        (
+            true
+            {%- if cohort_start is not none %}
+            and first_seen_tstamp >= {{ prospect_scoring.timestamp_literal(cohort_start) }}
+            {%- endif %}
+            {%- if cohort_end is not none %}
+            and first_seen_tstamp < {{ prospect_scoring.timestamp_literal(cohort_end) }}
+            {%- endif %}
+        ) as is_in_cohort,
+        {%- endif %}
+        {%- if max_events_per_day is not none %}
+        max_events_in_one_day > {{ max_events_per_day }} as is_automated
+        {%- else %}
+        false as is_automated
+        {%- endif %}
 
-    from events_with_conversion
+    from events_with_visitor_activity
+
+),
+
+with_eligibility as (
+
+    select
+        *,
+        is_in_cohort and not is_automated as is_eligible
+    from targets_as_of_event
 
 )
 
-select * from targets_as_of_event
+select * from with_eligibility

@@ -1,12 +1,16 @@
 {#-
-    The training table: one row per event strictly before the visitor's first
-    conversion, with the as-of-event features and the target. Read by
-    train/fit.py together with final_training_columns. The only table of the
-    chain stg -> features -> targets -> final_training: on DuckDB the whole chain
-    runs as one query with one sort of the events (with a visitor filter on, it
-    also joins the int_prospect__visitors table).
+    The training table (the tutorial's final_training): one row per prediction
+    point, an event strictly before its visitor's first conversion, of an
+    eligible visitor (cohort, not automated), optionally only with a mature
+    label; with the identifiers, the as-of-event features, the target and the
+    label-maturity flag. Read by train/fit.py together with
+    final_training_columns.
+    A view of the int_prospect__targets_as_of_event table, the one
+    materialization of the chain stg -> features -> targets (one scan, one sort
+    of the events on DuckDB): filtering it costs far less than writing the rows
+    a second time, and it reads the same on every target.
 -#}
-{%- set visitor_filters_on = prospect_scoring.visitor_filters_on() -%}
+{{ config(materialized='view') }}
 
 with
 
@@ -16,40 +20,25 @@ targets as (
 
 ),
 
-{%- if visitor_filters_on %}
-
-visitors as (
-
-    select * from {{ ref('int_prospect__visitors') }}
-
-),
-{%- endif %}
-
 final_training as (
 
     select
-        targets.event_id,
-        targets.domain_userid,
-        targets.derived_tstamp,
-        targets.event_name,
+        event_id,
+        domain_userid,
+        derived_tstamp,
+        event_name,
         {%- for feature in prospect_scoring.counter_features() %}
-        targets.{{ feature.name }},
+        {{ feature.name }},
         {%- endfor %}
-        targets.target_had_submit_form_next1h,
-        targets.is_label_mature
+        {{ prospect_scoring.target_column_name() }},
+        is_label_mature
 
     from targets
-    {%- if visitor_filters_on %}
-    inner join visitors
-        on targets.domain_userid = visitors.domain_userid
-    {%- endif %}
     where
-        targets.is_before_first_conversion
-        {%- if visitor_filters_on %}
-        and visitors.is_eligible
-        {%- endif %}
+        is_before_first_conversion
+        and is_eligible
         {%- if prospect_scoring.drop_immature_labels() %}
-        and targets.is_label_mature
+        and is_label_mature
         {%- endif %}
 
 )

@@ -1,30 +1,65 @@
 {#-
     The column contract of final_training, rendered from the one feature
-    definition (counter_features() in macros/config): train/fit.py reads its
-    features and target from here instead of a second hand-typed list.
+    definition (snowplow__counter_features): train/fit.py reads the features,
+    their kind and defaults and the target from here instead of a second
+    hand-typed list. Built right after final_training (it reads it), so a build
+    that fails before final_training leaves both as they were; every row records
+    the build (build_invocation_id) and the number of final_training rows it saw
+    (training_row_count), which fit.py checks against the table it reads.
 -#}
 {%- set columns = [
-    ('event_id', 'identifier', 'Unique identifier of the event (the prediction point).'),
-    ('domain_userid', 'identifier', 'Snowplow first-party cookie id of the visitor.'),
-    ('derived_tstamp', 'identifier', 'When the event happened.'),
-    ('event_name', 'identifier', 'Snowplow event name.'),
+    {'name': 'event_id', 'role': 'identifier', 'data_type': 'string', 'description': 'Unique identifier of the event (the prediction point).'},
+    {'name': 'domain_userid', 'role': 'identifier', 'data_type': 'string', 'description': 'Snowplow first-party cookie id of the visitor.'},
+    {'name': 'derived_tstamp', 'role': 'identifier', 'data_type': 'timestamp', 'description': 'When the event happened (UTC).'},
+    {'name': 'event_name', 'role': 'identifier', 'data_type': 'string', 'description': 'Snowplow event name.'},
 ] -%}
 {%- for feature in prospect_scoring.counter_features() -%}
-    {%- do columns.append((feature.name, 'feature', feature.get('description') or ('Counter of strictly earlier ' ~ feature.event_name ~ ' events' ~ (" whose page_url is like '" ~ feature.page_url_like ~ "'" if feature.get('page_url_like') else '') ~ '.'))) -%}
+    {%- set definition = {'name': feature.name, 'type': 'int64', 'events': [{'name': feature.event_name}], 'aggregation': 'counter'} -%}
+    {%- if feature.get('page_url_like') is not none -%}
+        {%- set criterion = {'property': {'type': 'atomic', 'name': 'page_url'}, 'operator': 'like', 'value': feature.page_url_like} -%}
+        {%- do definition.update({'criteria': {'all': [criterion]}}) -%}
+    {%- endif -%}
+    {%- do columns.append({
+        'name': feature.name, 'role': 'feature', 'data_type': 'integer', 'feature_kind': 'numeric',
+        'aggregation': 'counter', 'default_value': '0', 'signals_definition': definition | tojson,
+        'description': feature.get('description') or ('Counter of strictly earlier ' ~ feature.event_name ~ ' events' ~ (" whose page_url is like '" ~ feature.page_url_like ~ "'" if feature.get('page_url_like') else '') ~ '.')}) -%}
 {%- endfor -%}
-{%- do columns.append(('target_had_submit_form_next1h', 'target', 'The visitor converts (' ~ prospect_scoring.conversion_event() ~ ') within ' ~ prospect_scoring.horizon_seconds() ~ ' whole seconds after this event.')) -%}
-{%- do columns.append(('is_label_mature', 'label_maturity', 'The target is known: positive, or the observed data covers the whole horizon.')) -%}
+{%- do columns.append({'name': prospect_scoring.target_column_name(), 'role': 'target', 'data_type': 'boolean',
+    'description': 'The visitor converts (' ~ prospect_scoring.conversion_event() ~ ') within ' ~ prospect_scoring.horizon_seconds() ~ ' whole seconds after this event.'}) -%}
+{%- do columns.append({'name': 'is_label_mature', 'role': 'label_maturity', 'data_type': 'boolean',
+    'description': 'The target is known: positive, or the observed data covers the whole horizon.'}) -%}
+{%- set string_type = dbt.type_string() -%}
 
 with
 
+final_training as (
+
+    select * from {{ ref('final_training') }}
+
+),
+
+built as (
+
+    select count(*) as training_row_count
+    from final_training
+
+),
+
 column_contract as (
 
-    {%- for name, role, description in columns %}
+    {%- for column in columns %}
     select
-        cast({{ prospect_scoring.quote_literal(name) }} as {{ dbt.type_string() }}) as column_name,
-        cast({{ prospect_scoring.quote_literal(role) }} as {{ dbt.type_string() }}) as column_role,
+        cast({{ prospect_scoring.quote_literal(column.name) }} as {{ string_type }}) as column_name,
+        cast({{ prospect_scoring.quote_literal(column.role) }} as {{ string_type }}) as column_role,
         cast({{ loop.index }} as {{ dbt.type_int() }}) as ordinal,
-        cast({{ prospect_scoring.quote_literal(description) }} as {{ dbt.type_string() }}) as description
+        cast({{ prospect_scoring.quote_literal(column.description) }} as {{ string_type }}) as description,
+        cast({{ prospect_scoring.quote_literal(column.data_type) }} as {{ string_type }}) as data_type,
+        {%- for key in ['feature_kind', 'aggregation', 'default_value', 'serving_transform', 'signals_definition'] %}
+        cast({{ prospect_scoring.quote_literal(column[key]) if column.get(key) is not none else 'null' }} as {{ string_type }}) as {{ key }},
+        {%- endfor %}
+        cast(built.training_row_count as {{ dbt.type_bigint() }}) as training_row_count,
+        cast({{ prospect_scoring.quote_literal(invocation_id) }} as {{ string_type }}) as build_invocation_id
+    from built
     {%- if not loop.last %}
     union all
     {%- endif %}

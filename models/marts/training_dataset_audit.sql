@@ -1,21 +1,22 @@
 {#-
     How the events source becomes final_training, one filter at a time: events
     and visitors remaining after each step and how many the step removed, so a
-    user can audit the dataset (README "Training-set design").
+    user can audit the dataset (README "Training-set design"). It counts what
+    the chain computed and does not repeat a rule: the filter flags of
+    base_snowplow__events_flagged (one scan of the source, grouped by visitor),
+    the visitors table, and final_training. Only with a time range set does it
+    deduplicate once more (earliest_copy_per_event_id, as staging does), to
+    count the events before the range cuts them.
 -#}
 {%- set visitor_filters_on = prospect_scoring.visitor_filters_on() -%}
+{%- set time_range_on = prospect_scoring.start_date() is not none or prospect_scoring.end_date() is not none %}
+-- depends_on: {{ ref('base_snowplow__events') }} (read only with a time range; the graph does not change with vars)
 
 with
 
-source_events as (
+flagged_events as (
 
-    select * from {{ source('snowplow', 'events') }}
-
-),
-
-staged_events as (
-
-    select * from {{ ref('stg_snowplow__events') }}
+    select * from {{ ref('base_snowplow__events_flagged') }}
 
 ),
 
@@ -31,43 +32,33 @@ final_training as (
 
 ),
 
-complete_events as (
+{%- if time_range_on %}
 
-    select
-        cast(event_id as {{ dbt.type_string() }}) as event_id,
-        cast(domain_userid as {{ dbt.type_string() }}) as domain_userid,
-        cast(app_id as {{ dbt.type_string() }}) as app_id,
-        cast(event_name as {{ dbt.type_string() }}) as event_name
-    from source_events
-    where event_id is not null and derived_tstamp is not null and domain_userid is not null
+base_events as (
+
+    select * from {{ ref('base_snowplow__events') }}
 
 ),
 
-kept_events as (
+deduplicated_events as (
 
-    select *
-    from complete_events
-    where
-        app_id in ({{ prospect_scoring.literal_list(prospect_scoring.app_ids()) }})
-        and event_name in ({{ prospect_scoring.literal_list(prospect_scoring.event_names()) }})
+    {{ prospect_scoring.earliest_copy_per_event_id('base_events') }}
 
 ),
+{%- endif %}
 
--- From the visitors' first conversions (a hash join), not from the targets
--- model: the audit does not repeat final_training's window pass.
-eligible_events as (
+-- One row per visitor of the source (one for the null visitor): its events
+-- after each filter rule, so that one scan counts events and visitors of steps 1-4.
+source_by_visitor as (
 
     select
-        staged_events.event_id,
-        staged_events.domain_userid,
-        (
-            visitors.first_conversion_tstamp is null
-            or staged_events.derived_tstamp < visitors.first_conversion_tstamp
-        ) as is_before_first_conversion
-    from staged_events
-    inner join visitors
-        on staged_events.domain_userid = visitors.domain_userid
-    where visitors.is_eligible
+        domain_userid,
+        count(*) as source_events,
+        sum(case when has_complete_keys then 1 else 0 end) as complete_events,
+        sum(case when has_complete_keys and is_kept_app then 1 else 0 end) as kept_app_events,
+        sum(case when has_complete_keys and is_kept_app and is_kept_event_name then 1 else 0 end) as kept_events
+    from flagged_events
+    group by domain_userid
 
 ),
 
@@ -77,9 +68,9 @@ steps as (
         1 as step_order,
         'source' as step,
         'every row of the events source' as reason,
-        count(*) as events_remaining,
-        count(distinct domain_userid) as visitors_remaining
-    from source_events
+        sum(source_events) as events_remaining,
+        count(domain_userid) as visitors_remaining
+    from source_by_visitor
 
     union all
 
@@ -87,9 +78,9 @@ steps as (
         2 as step_order,
         'complete_keys' as step,
         'event_id, derived_tstamp and domain_userid are not null' as reason,
-        count(*) as events_remaining,
-        count(distinct domain_userid) as visitors_remaining
-    from complete_events
+        sum(complete_events) as events_remaining,
+        sum(case when complete_events > 0 then 1 else 0 end) as visitors_remaining
+    from source_by_visitor
 
     union all
 
@@ -97,10 +88,9 @@ steps as (
         3 as step_order,
         'app_ids' as step,
         'app_id in snowplow__app_ids' as reason,
-        count(*) as events_remaining,
-        count(distinct domain_userid) as visitors_remaining
-    from complete_events
-    where app_id in ({{ prospect_scoring.literal_list(prospect_scoring.app_ids()) }})
+        sum(kept_app_events) as events_remaining,
+        sum(case when kept_app_events > 0 then 1 else 0 end) as visitors_remaining
+    from source_by_visitor
 
     union all
 
@@ -108,9 +98,9 @@ steps as (
         4 as step_order,
         'event_names' as step,
         'event_name in snowplow__event_names' as reason,
-        count(*) as events_remaining,
-        count(distinct domain_userid) as visitors_remaining
-    from kept_events
+        sum(kept_events) as events_remaining,
+        sum(case when kept_events > 0 then 1 else 0 end) as visitors_remaining
+    from source_by_visitor
 
     union all
 
@@ -118,9 +108,15 @@ steps as (
         5 as step_order,
         'deduplicated' as step,
         'one row per event_id (duplicated deliveries removed)' as reason,
-        count(distinct event_id) as events_remaining,
+        {%- if time_range_on %}
+        count(*) as events_remaining,
         count(distinct domain_userid) as visitors_remaining
-    from kept_events
+    from deduplicated_events
+        {%- else %}
+        sum(events) as events_remaining,
+        count(*) as visitors_remaining
+    from visitors
+        {%- endif %}
 
     union all
 
@@ -128,9 +124,9 @@ steps as (
         6 as step_order,
         'time_range' as step,
         'derived_tstamp in [snowplow__start_date, snowplow__end_date)' as reason,
-        count(*) as events_remaining,
-        count(distinct domain_userid) as visitors_remaining
-    from staged_events
+        sum(events) as events_remaining,
+        count(*) as visitors_remaining
+    from visitors
 
     union all
 
@@ -142,9 +138,9 @@ steps as (
         {%- else %}
         'visitor filters off (no cohort window, no snowplow__max_events_per_day)'
         {%- endif %} as reason,
-        count(*) as events_remaining,
-        count(distinct domain_userid) as visitors_remaining
-    from eligible_events
+        sum(case when is_eligible then events else 0 end) as events_remaining,
+        sum(case when is_eligible then 1 else 0 end) as visitors_remaining
+    from visitors
 
     union all
 
@@ -152,10 +148,9 @@ steps as (
         8 as step_order,
         'before_first_conversion' as step,
         {{ prospect_scoring.quote_literal("events strictly before the visitor's first conversion") }} as reason,
-        count(*) as events_remaining,
-        count(distinct domain_userid) as visitors_remaining
-    from eligible_events
-    where is_before_first_conversion
+        sum(case when is_eligible then events_before_first_conversion else 0 end) as events_remaining,
+        sum(case when is_eligible and events_before_first_conversion > 0 then 1 else 0 end) as visitors_remaining
+    from visitors
 
     union all
 
@@ -173,6 +168,18 @@ steps as (
 
 ),
 
+counted_steps as (
+
+    select
+        step_order,
+        step,
+        reason,
+        cast(coalesce(events_remaining, 0) as {{ dbt.type_bigint() }}) as events_remaining,
+        cast(coalesce(visitors_remaining, 0) as {{ dbt.type_bigint() }}) as visitors_remaining
+    from steps
+
+),
+
 audit as (
 
     select
@@ -183,7 +190,7 @@ audit as (
         visitors_remaining,
         coalesce(lag(events_remaining) over (order by step_order) - events_remaining, 0) as events_removed,
         coalesce(lag(visitors_remaining) over (order by step_order) - visitors_remaining, 0) as visitors_removed
-    from steps
+    from counted_steps
 
 )
 

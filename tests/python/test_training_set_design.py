@@ -34,7 +34,7 @@ def test_recommended_real_data_vars(sample_build: SampleBuild, tmp_path: Path) -
     """The README's recommended set (scaled to the sample's three weeks) applies every filter."""
     recommended = {"snowplow__cohort_days_before_reference": [20, 7], "snowplow__drop_immature_labels": True,
                    "snowplow__max_events_per_day": 20}
-    result = run_dbt(["build", "--select", "+final_training", "training_dataset_audit",
+    result = run_dbt(["build", "--select", "+training_dataset_audit",
                       "--exclude-resource-type", "unit_test"], tmp_path / "db.duckdb", tmp_path,
                      dbt_vars=recommended)
     assert_dbt_ok(result)

@@ -1,0 +1,38 @@
+{#-
+    Generic data test on a table of as-of-event counters (one row per staged
+    event): along each visitor's timeline every counter of
+    snowplow__counter_features is not null, never decreases, and never exceeds
+    the visitor's strictly earlier events (rank() - 1 over the same ordering:
+    events at one instant share a rank). Returns the offending rows. One window
+    pass over the table.
+-#}
+{% test counters_are_consistent(model, partition_by='domain_userid', order_by='derived_tstamp') %}
+{%- set features = prospect_scoring.counter_features() %}
+{%- set visitor_timeline = '(partition by ' ~ partition_by ~ ' order by ' ~ order_by ~ ')' %}
+
+with
+
+timeline as (
+
+    select
+        {%- for feature in features %}
+        {{ feature.name }},
+        {{ feature.name }} - lag({{ feature.name }}) over {{ visitor_timeline }} as {{ feature.name }}__step,
+        {%- endfor %}
+        rank() over {{ visitor_timeline }} - 1 as earlier_events
+    from {{ model }}
+
+)
+
+select *
+from timeline
+where
+    {%- for feature in features %}
+    {{ feature.name }} is null
+    or {{ feature.name }}__step < 0
+    or {{ feature.name }} > earlier_events
+    {%- if not loop.last %}
+    or{% endif %}
+    {%- endfor %}
+
+{% endtest %}
