@@ -1,6 +1,8 @@
 {% macro validate_configuration() -%}
     {%- if execute -%}
-        {#- Vars: reading them validates them. -#}
+        {#- Vars: reading them validates them; source identifiers first, before any SQL. -#}
+        {%- do prospect_scoring.unknown_vars() -%}
+        {%- do prospect_scoring.source_identifiers() -%}
         {%- do prospect_scoring.app_ids() -%}
         {%- do prospect_scoring.event_names() -%}
         {%- do prospect_scoring.conversion_event() -%}
@@ -15,6 +17,7 @@
         {#- Not on `dbt seed` (it may be what creates the events table: the sample on a
             warehouse) nor on `dbt compile` (which must work without a warehouse). -#}
         {%- if flags.WHICH not in ['seed', 'compile'] -%}
+            {%- do prospect_scoring.validate_session_time_zone() -%}
             {%- do prospect_scoring.validate_events_source() -%}
         {%- endif -%}
     {%- endif -%}

@@ -8,7 +8,9 @@
         {%- if relation is none -%}
             {{ exceptions.raise_compiler_error("Events table " ~ source_node.database ~ "." ~ source_node.schema ~ "." ~ source_node.identifier ~ " not found on target '" ~ target.name ~ "'. Set snowplow__database / snowplow__atomic_schema / snowplow__events_table to your Snowplow atomic events table" ~ (", or snowplow__events_file to a file" if target.type == 'duckdb' else "") ~ ".") }}
         {%- endif -%}
-        {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+        {%- set columns = adapter.get_columns_in_relation(relation) -%}
+        {%- set names = columns | map(attribute='name') | map('lower') | list -%}
         {%- do prospect_scoring._check_required_columns(relation ~ '', names) -%}
+        {%- do prospect_scoring._check_timestamp_type(relation ~ '', columns[names.index('derived_tstamp')].dtype) -%}
     {%- endif -%}
 {%- endmacro %}

@@ -20,6 +20,7 @@ def run_dbt(
     dbt_vars: Mapping[str, Any] | None = None,
     extra_env: Mapping[str, str] | None = None,
     timeout: int = 600,
+    profiles_dir: Path = PROJECT_DIR,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``dbt <args>`` on the project with the DuckDB file ``db_path``.
 
@@ -30,7 +31,7 @@ def run_dbt(
     command = [
         sys.executable, "-m", "dbt.cli.main", *args,
         "--project-dir", str(PROJECT_DIR),
-        "--profiles-dir", str(PROJECT_DIR),
+        "--profiles-dir", str(profiles_dir),
         "--target-path", str(work_dir / "target"),
         "--log-path", str(work_dir / "logs"),
     ]

@@ -13,8 +13,18 @@ from dbt_harness import run_dbt
 BAD_VARS: list[tuple[dict[str, Any], str]] = [
     ({"snowplow__app_ids": "website"}, "var 'snowplow__app_ids' must be a non-empty list of strings"),
     ({"snowplow__app_ids": ["website", 3]}, "var 'snowplow__app_ids' must be a non-empty list of strings"),
-    ({"snowplow__horizon_seconds": -5}, "var 'snowplow__horizon_seconds' must be a whole number"),
-    ({"snowplow__horizon_seconds": "1h"}, "var 'snowplow__horizon_seconds' must be a whole number"),
+    ({"snowplow__horizon_seconds": -5}, "var 'snowplow__horizon_seconds' must be a whole number of seconds from 1 to"),
+    ({"snowplow__horizon_seconds": "1h"}, "var 'snowplow__horizon_seconds' must be a whole number of seconds from 1 to"),
+    ({"snowplow__horizon_seconds": 0}, "var 'snowplow__horizon_seconds' must be a whole number of seconds from 1 to 31536000"),
+    ({"snowplow__horizon_seconds": 10**12}, "var 'snowplow__horizon_seconds' must be a whole number of seconds from 1 to 31536000"),
+    ({"snowplow__horizon": 1800}, "var 'snowplow__horizon' is not a var of this project (a misspelling would be ignored). "
+                                   "Did you mean 'snowplow__horizon_seconds'?"),
+    ({"snowplow__app_id": ["web"]}, "Did you mean 'snowplow__app_ids'?"),
+    ({"snowplow__start_date": "2024-02-30"}, "var 'snowplow__start_date' must be a real calendar date"),
+    ({"snowplow__end_date": "2023-02-29"}, "var 'snowplow__end_date' must be a real calendar date"),
+    ({"snowplow__atomic_schema": "atomic'; drop table x; --"}, "var 'snowplow__atomic_schema' must be a plain identifier"),
+    ({"snowplow__database": "my\"db"}, "var 'snowplow__database' must be a plain identifier"),
+    ({"snowplow__events_table": "events.copy"}, "var 'snowplow__events_table' must be a plain identifier"),
     ({"snowplow__start_date": "2024-03-05", "snowplow__end_date": "2024-03-01"},
      "var 'snowplow__end_date' (2024-03-01 00:00:00) must be later than snowplow__start_date"),
     ({"snowplow__start_date": "March 5th"}, "var 'snowplow__start_date' must be a date"),
@@ -87,3 +97,53 @@ def test_file_and_table_together_are_contradictory(tmp_path: Path) -> None:
                                "snowplow__events_table": "events"})
     assert result.returncode != 0
     assert "var 'snowplow__events_file' and snowplow__events_table are both set" in _output(result)
+
+
+def test_a_leap_day_is_a_real_date(tmp_path: Path) -> None:
+    result = run_dbt(["compile", "--select", "stg_snowplow__events"], tmp_path / "db.duckdb", tmp_path,
+                     dbt_vars={"snowplow__start_date": "2024-02-29"})
+    assert result.returncode == 0, _output(result)
+
+
+def test_epoch_millisecond_timestamps_are_refused_at_the_start(tmp_path: Path) -> None:
+    events = tmp_path / "epoch.csv"
+    events.write_text("event_id,app_id,derived_tstamp,domain_userid,event_name,page_url\n"
+                      "e1,website,1709287200000,u1,page_view,https://x.com/\n")
+    result = run_dbt(["build"], tmp_path / "db.duckdb", tmp_path, dbt_vars={"snowplow__events_file": str(events)})
+    assert result.returncode != 0
+    assert f"snowplow__events_file '{events}': derived_tstamp is a number (bigint), epoch milliseconds" in _output(result)
+    assert "OK created" not in result.stdout
+
+
+HEADER = "event_id,app_id,derived_tstamp,domain_userid,event_name,page_url\n"
+
+
+@pytest.mark.parametrize("content,dbt_vars,message", [
+    (HEADER, {}, "final_training is EMPTY: the events source has no rows."),
+    (HEADER + "e1,website,2024-03-01 10:00:00,,page_view,https://x.com/\n"
+              "e2,website,2024-03-01 10:00:01,,submit_form,https://x.com/\n", {},
+     "final_training is EMPTY: step 'complete_keys' (event_id, derived_tstamp and domain_userid are not null) "
+     "removed the last 2 events."),
+    (HEADER + "e1,website,2024-03-01 10:00:00,u1,page_view,https://x.com/\n", {"snowplow__app_ids": ["web"]},
+     "final_training is EMPTY: step 'app_ids' (app_id in snowplow__app_ids) removed the last 1 events."),
+], ids=["header_only", "null_visitors", "no_app_matches"])
+def test_an_empty_training_table_is_announced_naming_the_step(tmp_path: Path, content: str,
+                                                              dbt_vars: dict[str, Any], message: str) -> None:
+    events = tmp_path / "events.csv"
+    events.write_text(content)
+    result = run_dbt(["run"], tmp_path / "db.duckdb", tmp_path,
+                     dbt_vars={"snowplow__events_file": str(events), **dbt_vars})
+    assert result.returncode == 0, _output(result)
+    assert message in _output(result)
+
+
+def test_a_profile_without_utc_stops_the_run(tmp_path: Path) -> None:
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    (profiles / "profiles.yml").write_text(
+        "prospect_scoring:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n"
+        "      path: \"{{ env_var('DBT_DUCKDB_PATH') }}\"\n      settings:\n        TimeZone: America/New_York\n")
+    result = run_dbt(["run"], tmp_path / "db.duckdb", tmp_path, profiles_dir=profiles)
+    assert result.returncode != 0
+    assert "The DuckDB session time zone is 'America/New_York', not UTC" in _output(result)
+    assert "OK created" not in result.stdout

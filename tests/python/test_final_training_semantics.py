@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
@@ -118,3 +119,50 @@ def test_equals_the_tutorial_query_where_it_is_right(mixed_build: dict[str, Any]
 
     assert len(tutorial) > 500
     assert normalise(ours) == normalise(tutorial)
+
+
+def test_equals_brute_force_outside_utc_from_timestamptz(tmp_path: Path) -> None:
+    """The same nasty data as a Parquet TIMESTAMPTZ column (as BigQuery exports it), built on
+    a machine whose zone is New York: every timestamp is still read as UTC."""
+    rows = nasty_events.mixed_rows() + nasty_events.clean_rows()
+    table = nasty_events.to_table(rows, upper=False)
+    index = table.schema.get_field_index("derived_tstamp")
+    table = table.set_column(index, "derived_tstamp", table.column(index).cast(pa.timestamp("ms", tz="UTC")))
+    events_file = tmp_path / "events_tz.parquet"
+    pq.write_table(table, events_file)
+    result = run_dbt(["run"], tmp_path / "tz.duckdb", tmp_path, dbt_vars={"snowplow__events_file": str(events_file)},
+                     extra_env={"TZ": "America/New_York"})
+    assert_dbt_ok(result)
+    with duckdb.connect(str(tmp_path / "tz.duckdb"), read_only=True) as con:
+        built = con.execute("select * from final_training").df()
+    expected = bruteforce.final_training(bruteforce.stage(rows))
+    actual = _built_by_event_id(built)
+    assert set(actual) == set(expected)
+    mismatches = [(k, actual[k], expected[k]) for k in expected if actual[k] != expected[k]]
+    assert not mismatches, f"{len(mismatches)} rows differ, e.g. {mismatches[:3]}"
+
+
+def test_offsets_z_and_naive_text_timestamps_are_utc_whatever_the_machine_zone(tmp_path: Path) -> None:
+    """Text timestamps with an offset, with Z and naive (UTC) give one table in every zone; a
+    conversion 40 minutes after a page view across New York's DST change is within the hour."""
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "event_id,app_id,derived_tstamp,domain_userid,event_name,page_url\n"
+        "a1,website,2024-03-10T01:50:00-05:00,a,page_view,https://x.com/pricing\n"
+        "a2,website,2024-03-10T03:30:00-04:00,a,submit_form,https://x.com/contact\n"
+        "b1,website,2024-03-10T06:50:00Z,b,page_view,https://x.com/\n"
+        "b2,website,2024-03-10 07:30:00+00:00,b,page_view,https://x.com/pricing\n"
+        "c1,website,2024-03-10 06:55:00,c,page_view,https://x.com/\n")
+    tables = {}
+    for zone in ("UTC", "America/New_York", "Asia/Kolkata"):
+        result = run_dbt(["run"], tmp_path / f"{zone.replace('/', '_')}.duckdb", tmp_path / zone.replace("/", "_"),
+                         dbt_vars={"snowplow__events_file": str(events)}, extra_env={"TZ": zone})
+        assert_dbt_ok(result)
+        with duckdb.connect(str(tmp_path / f"{zone.replace('/', '_')}.duckdb"), read_only=True) as con:
+            tables[zone] = con.execute("select event_id, derived_tstamp, num_page_views, num_pricing_views, "
+                                       "target_had_submit_form_next1h from final_training order by event_id").fetchall()
+    assert tables["UTC"] == tables["America/New_York"] == tables["Asia/Kolkata"]
+    rows = {r[0]: r for r in tables["UTC"]}
+    assert rows["a1"][1] == dt.datetime(2024, 3, 10, 6, 50) and rows["a1"][4] is True
+    assert rows["b1"][1] == dt.datetime(2024, 3, 10, 6, 50) and rows["b2"][1] == dt.datetime(2024, 3, 10, 7, 30)
+    assert rows["b2"][2] == 1 and rows["c1"][1] == dt.datetime(2024, 3, 10, 6, 55)
