@@ -27,6 +27,7 @@ $(STAMP): requirements.txt
 install: $(STAMP)  ## Create .venv and install the pinned requirements.
 
 build: $(STAMP)  ## dbt build (seeds, models, data tests, unit tests) on the default target.
+	@$(BIN)/python scripts/preflight_duckdb.py
 	$(BIN)/dbt build
 
 train: $(STAMP)  ## Fit the model on final_training; writes $(OUTPUT)/.

@@ -147,3 +147,16 @@ def test_a_profile_without_utc_stops_the_run(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "The DuckDB session time zone is 'America/New_York', not UTC" in _output(result)
     assert "OK created" not in result.stdout
+
+
+def test_the_known_vars_are_the_vars_declared_in_dbt_project_yml() -> None:
+    """unknown_vars() checks --vars against _known_vars(); that list must be dbt_project.yml's."""
+    import re
+
+    import yaml
+
+    from dbt_harness import PROJECT_DIR
+
+    declared = set(yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"])
+    macro = (PROJECT_DIR / "macros" / "config" / "_known_vars.sql").read_text()
+    assert set(re.findall(r"'(snowplow__[a-z_]+)'", macro)) == declared
