@@ -9,7 +9,7 @@
 -#}
 {% test contract_matches_relation(model, described_model) %}
 {%- set actual = [] %}
-{%- if execute %}
+{%- if execute and flags.WHICH != 'compile' %}
     {%- set node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model') | selectattr('name', 'equalto', described_model) | first %}
     {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) %}
     {%- set actual = adapter.get_columns_in_relation(relation) if relation is not none else [] %}

@@ -1,12 +1,23 @@
+{#-
+    DuckDB: the events file or glob exists, each matched file is non-empty and has
+    the required columns (checked file by file, from headers and Parquet metadata
+    only, so a glob whose later files lack a column is named at the start, not
+    half-way through the build), and derived_tstamp is a timestamp.
+-#}
 {% macro validate_events_file(events_file) -%}
     {%- set quoted = prospect_scoring.quote_literal(events_file) -%}
-    {%- set matches = run_query("select count(*) from glob(" ~ quoted ~ ")").columns[0].values()[0] -%}
-    {%- if matches == 0 -%}
-        {{ exceptions.raise_compiler_error("snowplow__events_file '" ~ events_file ~ "' matches no file (relative paths are relative to the directory dbt runs in). Point it at a CSV, CSV.gz or Parquet file or glob of Snowplow atomic events.") }}
+    {%- set files = run_query("select filename, size from read_blob(" ~ quoted ~ ") order by filename") -%}
+    {%- if files.rows | length == 0 -%}
+        {{ exceptions.raise_compiler_error("snowplow__events_file '" ~ events_file ~ "' matches no file (relative paths are relative to the directory dbt runs in; a folder needs a glob, e.g. 'data/*.parquet'). Point it at a CSV, CSV.gz or Parquet file or glob of Snowplow atomic events.") }}
     {%- endif -%}
-    {%- set described = run_query("select lower(column_name), column_type from (describe select * from " ~ quoted ~ ")") -%}
-    {%- set names = described.columns[0].values() | list -%}
-    {%- set what = "snowplow__events_file '" ~ events_file ~ "'" -%}
-    {%- do prospect_scoring._check_required_columns(what, names) -%}
-    {%- do prospect_scoring._check_timestamp_type(what, described.columns[1].values()[names.index('derived_tstamp')]) -%}
+    {%- for file in files.rows -%}
+        {%- set what = "snowplow__events_file '" ~ events_file ~ "'" ~ (": file '" ~ file[0] ~ "'" if file[0] != events_file else "") -%}
+        {%- if file[1] == 0 -%}
+            {{ exceptions.raise_compiler_error(what ~ " is empty (0 bytes): export the events again, or leave the file out of the glob.") }}
+        {%- endif -%}
+        {%- set described = run_query("select lower(column_name), column_type from (describe select * from " ~ prospect_scoring.quote_literal(file[0]) ~ ")") -%}
+        {%- set names = described.columns[0].values() | list -%}
+        {%- do prospect_scoring._check_required_columns(what, names) -%}
+        {%- do prospect_scoring._check_timestamp_type(what, described.columns[1].values()[names.index('derived_tstamp')]) -%}
+    {%- endfor -%}
 {%- endmacro %}

@@ -27,7 +27,7 @@ BAD_VARS: list[tuple[dict[str, Any], str]] = [
     ({"snowplow__events_table": "events.copy"}, "var 'snowplow__events_table' must be a plain identifier"),
     ({"snowplow__start_date": "2024-03-05", "snowplow__end_date": "2024-03-01"},
      "var 'snowplow__end_date' (2024-03-01 00:00:00) must be later than snowplow__start_date"),
-    ({"snowplow__start_date": "March 5th"}, "var 'snowplow__start_date' must be a date"),
+    ({"snowplow__start_date": "March 5th"}, "var 'snowplow__start_date' must be a real calendar date"),
     ({"snowplow__conversion_event": "purchase"},
      "var 'snowplow__conversion_event' is \"purchase\", which is not among the kept events"),
     ({"snowplow__cohort_days_before_reference": [30, 60]},
@@ -160,3 +160,27 @@ def test_the_known_vars_are_the_vars_declared_in_dbt_project_yml() -> None:
     declared = set(yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"])
     macro = (PROJECT_DIR / "macros" / "config" / "_known_vars.sql").read_text()
     assert set(re.findall(r"'(snowplow__[a-z_]+)'", macro)) == declared
+
+
+REQUIRED_HEADER = "event_id,app_id,derived_tstamp,domain_userid,event_name,page_url\n"
+
+
+@pytest.mark.parametrize("setup,pattern,message", [
+    (lambda d: (d / "empty.csv").write_bytes(b""), "empty.csv", "is empty (0 bytes)"),
+    (lambda d: (d / "corrupt.csv.gz").write_bytes(b"not gzip at all"), "corrupt.csv.gz", "Input is not a GZIP stream"),
+    (lambda d: ((d / "a.csv").write_text(REQUIRED_HEADER + "e1,website,2024-03-01 10:00:00,u1,page_view,x\n"),
+                (d / "b.csv").write_text("event_id,app_id,derived_tstamp,domain_userid,event_name\n"
+                                         "e2,website,2024-03-01 10:00:00,u1,page_view\n")),
+     "*.csv", "file '{dir}/b.csv' is missing required column(s): page_url"),
+    (lambda d: (d / "folder").mkdir(), "folder", "matches no file (relative paths are relative to the directory dbt "
+                                                 "runs in; a folder needs a glob"),
+], ids=["zero_bytes", "corrupt_gzip", "glob_file_without_a_column", "a_folder"])
+def test_a_bad_file_is_named_at_the_start(tmp_path: Path, setup: Any, pattern: str, message: str) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    setup(data)
+    result = run_dbt(["run"], tmp_path / "db.duckdb", tmp_path, dbt_vars={"snowplow__events_file": str(data / pattern)})
+    assert result.returncode != 0
+    output = _output(result)
+    assert message.format(dir=data) in output and str(data) in output
+    assert "OK created" not in result.stdout
