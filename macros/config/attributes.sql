@@ -4,7 +4,8 @@
     definitions in the SDK's JSON shape. Every entry is checked here, at the
     start of the run, and a bad one stops it with a one-line message naming the
     attribute (docs/attributes.md, "Errors"). Returns the attributes normalised
-    for the SQL macros of macros/catalog/:
+    for the SQL macros of macros/catalog/ (attribute_catalog() checks and
+    normalises):
       name, description, aggregation, type (as given), data_type (integer,
       double, string, boolean or timestamp: the column's), feature_kind
       (numeric, boolean, categorical), events (list of {name, vendor?,
@@ -14,16 +15,29 @@
       = null), serving_transform, definition (the SDK JSON, period as ISO-8601).
 -#}
 {% macro attributes() -%}
-    {%- set var_name = 'snowplow__attributes' -%}
-    {%- set given = var(var_name) -%}
+    {%- set checked = prospect_scoring.attribute_catalog(var('snowplow__attributes')) -%}
+    {%- if checked.problem is defined -%}
+        {{ exceptions.raise_compiler_error("var 'snowplow__attributes' " ~ checked.problem) }}
+    {%- endif -%}
+    {{- return(checked.attributes) -}}
+{%- endmacro %}
+
+{#-
+    A catalog (a preset name or a list of attribute definitions) checked and
+    normalised: {attributes: [...]} (see attributes()), or {problem: "<what is
+    wrong>. <what to do>"} for the first bad entry, naming the attribute.
+    Returns instead of raising so that check_attribute_catalogs can report on
+    many catalogs in one run.
+-#}
+{% macro attribute_catalog(given) -%}
     {%- set presets = prospect_scoring.attribute_presets() -%}
     {%- if given is string -%}
         {%- if given not in presets -%}
-            {{- prospect_scoring._var_error(var_name, "names the preset " ~ (given | tojson) ~ ", which does not exist", "Use one of " ~ (presets.keys() | list | join(', ')) ~ ", or a list of Signals attribute definitions (docs/attributes.md).") -}}
+            {{- return({'problem': "names the preset " ~ (given | tojson) ~ ", which does not exist. Use one of " ~ (presets.keys() | list | join(', ')) ~ ", or a list of Signals attribute definitions (docs/attributes.md)."}) -}}
         {%- endif -%}
         {%- set entries = presets[given] -%}
     {%- elif given is mapping or given is not iterable or given | length == 0 -%}
-        {{- prospect_scoring._var_error(var_name, "must be a preset name (" ~ (presets.keys() | list | join(', ')) ~ ") or a non-empty list of Signals attribute definitions, got " ~ (given | tojson), "Example: --vars '{snowplow__attributes: web_minimal}' (docs/attributes.md).") -}}
+        {{- return({'problem': "must be a preset name (" ~ (presets.keys() | list | join(', ')) ~ ") or a non-empty list of Signals attribute definitions, got " ~ (given | tojson) ~ ". Example: --vars '{snowplow__attributes: web_minimal}' (docs/attributes.md)."}) -}}
     {%- else -%}
         {%- set entries = given -%}
     {%- endif -%}
@@ -44,48 +58,48 @@
     {%- set seen = [] -%}
     {%- for entry in entries -%}
         {%- if entry is not mapping or not prospect_scoring._identifier_ok(entry.get('name')) or '__' in entry.get('name') -%}
-            {{- prospect_scoring._var_error(var_name, "entry " ~ loop.index ~ " needs a 'name' of lower-case letters, digits and single underscores (a column of final_training), got " ~ (entry | tojson), "Example: {name: num_pricing_views, type: int64, events: [{name: page_view}], aggregation: counter}") -}}
+            {{- return({'problem': "entry " ~ loop.index ~ " needs a 'name' of lower-case letters, digits and single underscores (a column of final_training), got " ~ (entry | tojson) ~ ". Example: {name: num_pricing_views, type: int64, events: [{name: page_view}], aggregation: counter}."}) -}}
         {%- endif -%}
         {%- set name = entry.name -%}
         {%- if name in seen -%}
-            {{- prospect_scoring._attribute_error(name, "is defined twice", "Give each attribute a unique name.") -}}
+            {{- return({'problem': "attribute '" ~ name ~ "' " ~ "is defined twice" ~ ". " ~ "Give each attribute a unique name."}) -}}
         {%- endif -%}
         {%- if name in reserved -%}
-            {{- prospect_scoring._attribute_error(name, "clashes with a column final_training or its models carry (" ~ (reserved | join(', ')) ~ ")", "Rename the attribute.") -}}
+            {{- return({'problem': "attribute '" ~ name ~ "' " ~ "clashes with a column final_training or its models carry (" ~ (reserved | join(', ')) ~ ")" ~ ". " ~ "Rename the attribute."}) -}}
         {%- endif -%}
         {%- do seen.append(name) -%}
         {%- for key in entry if key not in known_keys -%}
-            {{- prospect_scoring._attribute_error(name, "has the key '" ~ key ~ "', which a Signals attribute does not have", "Use " ~ (known_keys | join(', ')) ~ ".") -}}
+            {{- return({'problem': "attribute '" ~ name ~ "' " ~ "has the key '" ~ key ~ "', which a Signals attribute does not have" ~ ". " ~ "Use " ~ (known_keys | join(', ')) ~ "."}) -}}
         {%- endfor -%}
 
         {#- aggregation -#}
         {%- set aggregation = entry.get('aggregation') -%}
         {%- if aggregation == 'category_count' -%}
-            {{- prospect_scoring._attribute_error(name, "uses aggregation 'category_count', which is not supported yet (it is a dict, not a column)", "Use one counter with criteria per category instead, e.g. {aggregation: counter, criteria: {all: [{property: {type: atomic, name: refr_medium}, operator: '=', value: search}]}}.") -}}
+            {{- return({'problem': "attribute '" ~ name ~ "' " ~ "uses aggregation 'category_count', which is not supported yet (it is a dict, not a column)" ~ ". " ~ "Use one counter with criteria per category instead, e.g. {aggregation: counter, criteria: {all: [{property: {type: atomic, name: refr_medium}, operator: '=', value: search}]}}."}) -}}
         {%- endif -%}
         {%- if aggregation not in aggregations -%}
-            {{- prospect_scoring._attribute_error(name, "has an unknown aggregation " ~ (aggregation | tojson), "Use one of " ~ (aggregations | join(', ')) ~ ".") -}}
+            {{- return({'problem': "attribute '" ~ name ~ "' " ~ "has an unknown aggregation " ~ (aggregation | tojson) ~ ". " ~ "Use one of " ~ (aggregations | join(', ')) ~ "."}) -}}
         {%- endif -%}
 
         {#- type -#}
         {%- set type = entry.get('type') -%}
         {%- if type in list_types and aggregation != 'unique_list' -%}
-            {{- prospect_scoring._attribute_error(name, "has the list type '" ~ type ~ "', which is not supported yet for " ~ aggregation ~ " (only unique_list's length is a column)", "Use a scalar type (int32, int64, float, double, string, bool, timestamp).") -}}
+            {{- return({'problem': "attribute '" ~ name ~ "' " ~ "has the list type '" ~ type ~ "', which is not supported yet for " ~ aggregation ~ " (only unique_list's length is a column)" ~ ". " ~ "Use a scalar type (int32, int64, float, double, string, bool, timestamp)."}) -}}
         {%- endif -%}
         {%- if type in ['dict', 'bytes', 'unix_timestamp'] -%}
-            {{- prospect_scoring._attribute_error(name, "has the type '" ~ type ~ "', which is not supported yet", "Use int32, int64, float, double, string, bool or timestamp.") -}}
+            {{- return({'problem': "attribute '" ~ name ~ "' " ~ "has the type '" ~ type ~ "', which is not supported yet" ~ ". " ~ "Use int32, int64, float, double, string, bool or timestamp."}) -}}
         {%- endif -%}
         {%- if type not in scalar_types and type not in list_types -%}
-            {{- prospect_scoring._attribute_error(name, "has an unknown type " ~ (type | tojson), "Use int32, int64, float, double, string, bool or timestamp (a *_list type for unique_list).") -}}
+            {{- return({'problem': "attribute '" ~ name ~ "' " ~ "has an unknown type " ~ (type | tojson) ~ ". " ~ "Use int32, int64, float, double, string, bool or timestamp (a *_list type for unique_list)."}) -}}
         {%- endif -%}
         {%- if aggregation in ['counter', 'approx_count_distinct'] and type not in ['int32', 'int64'] -%}
-            {{- prospect_scoring._attribute_error(name, "is a " ~ aggregation ~ " (a whole number) but has type '" ~ type ~ "'", "Use type int32 or int64.") -}}
+            {{- return({'problem': "attribute '" ~ name ~ "' " ~ "is a " ~ aggregation ~ " (a whole number) but has type '" ~ type ~ "'" ~ ". " ~ "Use type int32 or int64."}) -}}
         {%- endif -%}
         {%- if aggregation in ['mean', 'time_since_first', 'time_since_last'] and type not in ['float', 'double'] -%}
-            {{- prospect_scoring._attribute_error(name, "is a " ~ aggregation ~ " (a double) but has type '" ~ type ~ "'", "Use type double.") -}}
+            {{- return({'problem': "attribute '" ~ name ~ "' " ~ "is a " ~ aggregation ~ " (a double) but has type '" ~ type ~ "'" ~ ". " ~ "Use type double."}) -}}
         {%- endif -%}
         {%- if aggregation == 'sum' and type not in ['int32', 'int64', 'float', 'double'] -%}
-            {{- prospect_scoring._attribute_error(name, "is a sum but has the non-numeric type '" ~ type ~ "'", "Use int32, int64, float or double.") -}}
+            {{- return({'problem': "attribute '" ~ name ~ "' " ~ "is a sum but has the non-numeric type '" ~ type ~ "'" ~ ". " ~ "Use int32, int64, float or double."}) -}}
         {%- endif -%}
         {%- if aggregation == 'unique_list' -%}
             {%- set data_type = 'integer' -%}
@@ -100,24 +114,24 @@
         {#- events -#}
         {%- set events = entry.get('events') -%}
         {%- if events is none or events is string or events is mapping or events is not iterable -%}
-            {{- prospect_scoring._attribute_error(name, "needs 'events', a list of {name, vendor?, version?} ([] = every staged event), got " ~ (events | tojson), "Example: events: [{name: page_view}].") -}}
+            {{- return({'problem': "attribute '" ~ name ~ "' " ~ "needs 'events', a list of {name, vendor?, version?} ([] = every staged event), got " ~ (events | tojson) ~ ". " ~ "Example: events: [{name: page_view}]."}) -}}
         {%- endif -%}
         {%- set normalised_events = [] -%}
         {%- for event in events -%}
             {%- if event is not mapping or event.get('event_specification_id') is not none -%}
-                {{- prospect_scoring._attribute_error(name, "has the event " ~ (event | tojson) ~ ": event specifications are not supported yet", "Name the event instead: {name: page_view, vendor?: com.snowplowanalytics.snowplow, version?: 1-0-0}.") -}}
+                {{- return({'problem': "attribute '" ~ name ~ "' " ~ "has the event " ~ (event | tojson) ~ ": event specifications are not supported yet" ~ ". " ~ "Name the event instead: {name: page_view, vendor?: com.snowplowanalytics.snowplow, version?: 1-0-0}."}) -}}
             {%- endif -%}
             {%- if event.get('name') is not string or not modules.re.match('^[a-zA-Z0-9_-]+$', event.get('name')) -%}
-                {{- prospect_scoring._attribute_error(name, "has an event without a valid 'name': " ~ (event | tojson), "Example: {name: page_view} (the event_name column).") -}}
+                {{- return({'problem': "attribute '" ~ name ~ "' " ~ "has an event without a valid 'name': " ~ (event | tojson) ~ ". " ~ "Example: {name: page_view} (the event_name column)."}) -}}
             {%- endif -%}
             {%- if event.get('vendor') is not none and (event.vendor is not string or not modules.re.match('^[a-zA-Z0-9_.-]+$', event.vendor)) -%}
-                {{- prospect_scoring._attribute_error(name, "has an event with a bad 'vendor': " ~ (event | tojson), "Example: vendor: com.snowplowanalytics.snowplow (the event_vendor column).") -}}
+                {{- return({'problem': "attribute '" ~ name ~ "' " ~ "has an event with a bad 'vendor': " ~ (event | tojson) ~ ". " ~ "Example: vendor: com.snowplowanalytics.snowplow (the event_vendor column)."}) -}}
             {%- endif -%}
             {%- if event.get('version') is not none and (event.version is not string or not modules.re.match('^[0-9]+-[0-9]+-[0-9]+$', event.version)) -%}
-                {{- prospect_scoring._attribute_error(name, "has an event with a bad 'version': " ~ (event | tojson), "Example: version: 1-0-0 (the event_version column).") -}}
+                {{- return({'problem': "attribute '" ~ name ~ "' " ~ "has an event with a bad 'version': " ~ (event | tojson) ~ ". " ~ "Example: version: 1-0-0 (the event_version column)."}) -}}
             {%- endif -%}
             {%- for key in event if key not in ['name', 'vendor', 'version', 'event_specification_id'] -%}
-                {{- prospect_scoring._attribute_error(name, "has an event with the unknown key '" ~ key ~ "'", "An event is {name, vendor?, version?}.") -}}
+                {{- return({'problem': "attribute '" ~ name ~ "' " ~ "has an event with the unknown key '" ~ key ~ "'" ~ ". " ~ "An event is {name, vendor?, version?}."}) -}}
             {%- endfor -%}
             {%- set normalised = {'name': event.name} -%}
             {%- if event.get('vendor') is not none -%}{%- do normalised.update({'vendor': event.vendor}) -%}{%- endif -%}
@@ -128,14 +142,19 @@
         {#- property -#}
         {%- set property = entry.get('property') -%}
         {%- if aggregation in no_property and property is not none -%}
-            {{- prospect_scoring._attribute_error(name, "is a " ~ aggregation ~ ", which takes no property, but has one", "Remove 'property' (filter the events with 'criteria' instead).") -}}
+            {{- return({'problem': "attribute '" ~ name ~ "' " ~ "is a " ~ aggregation ~ ", which takes no property, but has one" ~ ". " ~ "Remove 'property' (filter the events with 'criteria' instead)."}) -}}
         {%- endif -%}
         {%- if aggregation not in no_property and property is none -%}
-            {{- prospect_scoring._attribute_error(name, "is a " ~ aggregation ~ " and needs a 'property'", "Example: property: {type: atomic, name: page_urlpath}.") -}}
+            {{- return({'problem': "attribute '" ~ name ~ "' " ~ "is a " ~ aggregation ~ " and needs a 'property'" ~ ". " ~ "Example: property: {type: atomic, name: page_urlpath}."}) -}}
         {%- endif -%}
-        {%- set column = prospect_scoring._attribute_property(name, property, 'property') if property is not none else none -%}
+        {%- set column = none -%}
+        {%- if property is not none -%}
+            {%- set checked = prospect_scoring._attribute_property(name, property, 'property') -%}
+            {%- if checked.problem is defined -%}{{- return(checked) -}}{%- endif -%}
+            {%- set column = checked.column -%}
+        {%- endif -%}
         {%- if column is not none and aggregation in ['sum', 'mean'] and prospect_scoring._atomic_column_type(column) not in ['integer', 'double'] -%}
-            {{- prospect_scoring._attribute_error(name, "is a " ~ aggregation ~ " of '" ~ column ~ "', which is not a numeric atomic column", "Use a numeric column (domain_sessionidx, se_value, tr_total, ...), or counter / approx_count_distinct.") -}}
+            {{- return({'problem': "attribute '" ~ name ~ "' " ~ "is a " ~ aggregation ~ " of '" ~ column ~ "', which is not a numeric atomic column" ~ ". " ~ "Use a numeric column (domain_sessionidx, se_value, tr_total, ...), or counter / approx_count_distinct."}) -}}
         {%- endif -%}
 
         {#- criteria -#}
@@ -143,19 +162,21 @@
         {%- set normalised_criteria = {'all': [], 'any': []} -%}
         {%- if criteria is not none -%}
             {%- if criteria is not mapping -%}
-                {{- prospect_scoring._attribute_error(name, "has 'criteria' that is not {all: [...], any: [...]}", "Example: criteria: {all: [{property: {type: atomic, name: page_url}, operator: like, value: '%pricing%'}]}.") -}}
+                {{- return({'problem': "attribute '" ~ name ~ "' " ~ "has 'criteria' that is not {all: [...], any: [...]}" ~ ". " ~ "Example: criteria: {all: [{property: {type: atomic, name: page_url}, operator: like, value: '%pricing%'}]}."}) -}}
             {%- endif -%}
             {%- for key in criteria -%}
                 {%- if key not in ['all', 'any'] -%}
-                    {{- prospect_scoring._attribute_error(name, "has criteria '" ~ key ~ "'; only 'all' and 'any' exist", "Use criteria: {all: [...]} and/or {any: [...]}.") -}}
+                    {{- return({'problem': "attribute '" ~ name ~ "' " ~ "has criteria '" ~ key ~ "'; only 'all' and 'any' exist" ~ ". " ~ "Use criteria: {all: [...]} and/or {any: [...]}."}) -}}
                 {%- endif -%}
                 {%- set group = criteria[key] -%}
                 {%- if group is none -%}{%- set group = [] -%}{%- endif -%}
                 {%- if group is string or group is mapping or group is not iterable -%}
-                    {{- prospect_scoring._attribute_error(name, "has criteria '" ~ key ~ "' that is not a list", "Example: " ~ key ~ ": [{property: {type: atomic, name: page_url}, operator: like, value: '%pricing%'}].") -}}
+                    {{- return({'problem': "attribute '" ~ name ~ "' " ~ "has criteria '" ~ key ~ "' that is not a list" ~ ". " ~ "Example: " ~ key ~ ": [{property: {type: atomic, name: page_url}, operator: like, value: '%pricing%'}]."}) -}}
                 {%- endif -%}
                 {%- for criterion in group -%}
-                    {%- do normalised_criteria[key].append(prospect_scoring._attribute_criterion(name, criterion)) -%}
+                    {%- set checked = prospect_scoring._attribute_criterion(name, criterion) -%}
+                    {%- if checked.problem is defined -%}{{- return(checked) -}}{%- endif -%}
+                    {%- do normalised_criteria[key].append(checked.criterion) -%}
                 {%- endfor -%}
             {%- endfor -%}
         {%- endif -%}
@@ -165,30 +186,30 @@
         {%- if entry.get('period') is not none -%}
             {%- set period = prospect_scoring._iso_duration_seconds(entry.period) -%}
             {%- if period is none -%}
-                {{- prospect_scoring._attribute_error(name, "has the period " ~ (entry.period | tojson) ~ ", which is not an ISO-8601 duration or whole seconds > 0", "Examples: period: PT30M, PT1H, P7D, P1DT12H, or 1800.") -}}
+                {{- return({'problem': "attribute '" ~ name ~ "' " ~ "has the period " ~ (entry.period | tojson) ~ ", which is not an ISO-8601 duration or whole seconds > 0" ~ ". " ~ "Examples: period: PT30M, PT1H, P7D, P1DT12H, or 1800."}) -}}
             {%- endif -%}
         {%- endif -%}
 
         {#- time unit -#}
         {%- set time_unit = entry.get('time_unit') -%}
         {%- if aggregation in ['time_since_first', 'time_since_last'] and time_unit not in time_units -%}
-            {{- prospect_scoring._attribute_error(name, "is a " ~ aggregation ~ " and needs a 'time_unit' of s, min, h or d, got " ~ (time_unit | tojson), "Example: time_unit: min.") -}}
+            {{- return({'problem': "attribute '" ~ name ~ "' " ~ "is a " ~ aggregation ~ " and needs a 'time_unit' of s, min, h or d, got " ~ (time_unit | tojson) ~ ". " ~ "Example: time_unit: min."}) -}}
         {%- endif -%}
         {%- if aggregation not in ['time_since_first', 'time_since_last'] and time_unit is not none -%}
-            {{- prospect_scoring._attribute_error(name, "has a 'time_unit', which only time_since_first and time_since_last take", "Remove 'time_unit'.") -}}
+            {{- return({'problem': "attribute '" ~ name ~ "' " ~ "has a 'time_unit', which only time_since_first and time_since_last take" ~ ". " ~ "Remove 'time_unit'."}) -}}
         {%- endif -%}
 
         {#- default value -#}
         {%- set default_value = entry.get('default_value') -%}
         {%- if default_value is not none -%}
             {%- if aggregation in zero_default and default_value != 0 and default_value != [] -%}
-                {{- prospect_scoring._attribute_error(name, "has default_value " ~ (default_value | tojson) ~ ", but a " ~ aggregation ~ " with no eligible event is 0", "Remove 'default_value'.") -}}
+                {{- return({'problem': "attribute '" ~ name ~ "' " ~ "has default_value " ~ (default_value | tojson) ~ ", but a " ~ aggregation ~ " with no eligible event is 0" ~ ". " ~ "Remove 'default_value'."}) -}}
             {%- endif -%}
             {%- set kind_ok = (data_type in ['integer', 'double'] and default_value is number and default_value is not boolean and (data_type == 'double' or (default_value | int) == default_value))
                 or (data_type == 'boolean' and default_value is boolean)
                 or (data_type in ['string', 'timestamp'] and default_value is string) -%}
             {%- if not kind_ok -%}
-                {{- prospect_scoring._attribute_error(name, "has default_value " ~ (default_value | tojson) ~ ", which is not a value of its column type (" ~ data_type ~ ")", "Give a default of the attribute's type, or none.") -}}
+                {{- return({'problem': "attribute '" ~ name ~ "' " ~ "has default_value " ~ (default_value | tojson) ~ ", which is not a value of its column type (" ~ data_type ~ ")" ~ ". " ~ "Give a default of the attribute's type, or none."}) -}}
             {%- endif -%}
         {%- endif -%}
         {%- if aggregation in zero_default -%}{%- set default_value = 0 -%}{%- endif -%}
@@ -219,5 +240,5 @@
             'definition': definition,
         }) -%}
     {%- endfor -%}
-    {{- return(result) -}}
+    {{- return({'attributes': result}) -}}
 {%- endmacro %}
