@@ -83,6 +83,18 @@ COLUMNS: tuple[str, ...] = (
     "EVENT_NAME",
     "EVENT_FORMAT",
     "EVENT_VERSION",
+    "PAGE_URLPATH",
+    "PAGE_TITLE",
+    "PAGE_REFERRER",
+    "REFR_MEDIUM",
+    "REFR_SOURCE",
+    "MKT_MEDIUM",
+    "MKT_SOURCE",
+    "MKT_CAMPAIGN",
+    "GEO_COUNTRY",
+    "BR_FAMILY",
+    "OS_FAMILY",
+    "DVCE_ISMOBILE",
 )
 
 #: Plain (non-dictionary) Arrow schema of the generated events, as written to files.
@@ -102,6 +114,18 @@ SCHEMA = pa.schema(
         ("EVENT_NAME", pa.string()),
         ("EVENT_FORMAT", pa.string()),
         ("EVENT_VERSION", pa.string()),
+        ("PAGE_URLPATH", pa.string()),
+        ("PAGE_TITLE", pa.string()),
+        ("PAGE_REFERRER", pa.string()),
+        ("REFR_MEDIUM", pa.string()),
+        ("REFR_SOURCE", pa.string()),
+        ("MKT_MEDIUM", pa.string()),
+        ("MKT_SOURCE", pa.string()),
+        ("MKT_CAMPAIGN", pa.string()),
+        ("GEO_COUNTRY", pa.string()),
+        ("BR_FAMILY", pa.string()),
+        ("OS_FAMILY", pa.string()),
+        ("DVCE_ISMOBILE", pa.bool_()),
     ]
 )
 
@@ -127,10 +151,20 @@ NEW_SESSION_PROB = 0.2  # per event after a visitor's first (geometric, mean 5 e
 BOT_NEW_SESSION_PROB = 1 / 2500
 INTENT_BETA = (1.5, 3.0)  # per-visitor share of pricing/customers page views
 PRICING_SHARE_OF_INTENT = 0.6  # rest goes to customers pages
-LANDING_UTM_PROB = 0.15
-CONVERSION_INTERCEPT = -1.6
-CONVERSION_PRICING_COEF = 1.0
-CONVERSION_CUSTOMERS_COEF = 0.8
+# Conversion hazard: after each website page view (followed by another in its session) the
+# visitor submits a form with probability sigmoid(logit); the visitor's first success is the
+# conversion.  The logit adds up what happened BEFORE that page view (this session's pricing
+# and customers views and depth, the previous session's pricing views), the visitor's traffic
+# source (first touch and this session's channel) and context (country, device): lifetime
+# totals only matter through the visitor's latent intent.
+HAZARD_INTERCEPT = -5.2
+HAZARD_SESSION_PRICING = 1.2  # per earlier pricing page view in this session (capped at 4)
+HAZARD_SESSION_CUSTOMERS = 0.5  # per earlier customers page view in this session (capped at 3)
+HAZARD_SESSION_DEPTH = 0.4  # times log1p(earlier page views in this session)
+HAZARD_PREVIOUS_SESSION_PRICING = 0.8  # per pricing view of the previous session (capped at 4)
+HAZARD_RETURNING = 0.8  # in a second or later session
+HAZARD_SESSION_CHANNEL_SHARE = 0.5  # the session's channel counts half as much as the first touch
+HAZARD_MOBILE = -1.0
 REPEAT_SUBMIT_PROB = 0.10
 NOISE_NAME_WEIGHTS = (0.5, 0.35, 0.15)  # link_click, web_vitals, application_error
 OTHER_APP_SPLIT = 0.6  # share of other-app sessions that are docs-site (rest mobile-app)
@@ -202,12 +236,71 @@ OTHER_PAGES = [
     ("/privacy", 1),
     ("/contact", 4),
 ]
-UTM_SUFFIXES = (
-    "utm_source=google&utm_medium=cpc&utm_campaign=brand",
-    "utm_source=linkedin&utm_medium=paid_social&utm_campaign=q1-abm",
-    "utm_source=newsletter&utm_medium=email&utm_campaign=march-digest",
-    "utm_source=g2&utm_medium=referral",
+#: (utm_source, utm_medium, utm_campaign) of the campaign links; None = parameter absent.
+UTMS: tuple[tuple[str, str, str | None], ...] = (
+    ("google", "cpc", "brand"),
+    ("google", "cpc", "competitors"),
+    ("linkedin", "paid_social", "q1-abm"),
+    ("linkedin", "paid_social", "webinar-march"),
+    ("newsletter", "email", "march-digest"),
+    ("g2", "referral", None),
 )
+UTM_SUFFIXES = tuple(
+    "&".join(f"utm_{key}={value}" for key, value in zip(("source", "medium", "campaign"), utm) if value)
+    for utm in UTMS
+)
+#: Acquisition channels: conversion effect of the visitor's first touch (the session's own
+#: channel adds HAZARD_SESSION_CHANNEL_SHARE of it) and the share of first visits.
+CHANNELS: tuple[tuple[str, float, float], ...] = (
+    ("direct", 0.4, 0.22),
+    ("organic_search", 0.0, 0.30),
+    ("paid_search", 1.4, 0.12),
+    ("organic_social", -1.4, 0.09),
+    ("paid_social", -0.7, 0.09),
+    ("email", 0.9, 0.06),
+    ("referral", 1.6, 0.12),
+)
+RETURN_DIRECT_PROB = 0.5  # a later session comes direct...
+RETURN_SAME_CHANNEL_PROB = 0.3  # ...or through the first touch's channel, else a fresh draw
+#: Landing variants per channel: (channel, refr_medium, refr_source, page_referrer, UTMS index
+#: or -1, weight within the channel), as Snowplow's referer-parser and campaign enrichments fill
+#: them (an unknown external site gets refr_medium 'unknown'; a mail client no referrer).
+LANDING_VARIANTS: tuple[tuple[int, str | None, str | None, str | None, int, float], ...] = (
+    (0, None, None, None, -1, 1.0),
+    (1, "search", "Google", "https://www.google.com/", -1, 8.0),
+    (1, "search", "Bing", "https://www.bing.com/", -1, 1.5),
+    (1, "search", "DuckDuckGo", "https://duckduckgo.com/", -1, 0.5),
+    (2, "search", "Google", "https://www.google.com/", 0, 3.0),
+    (2, "search", "Google", "https://www.google.com/", 1, 1.0),
+    (3, "social", "LinkedIn", "https://www.linkedin.com/", -1, 3.0),
+    (3, "social", "Twitter", "https://t.co/", -1, 1.5),
+    (3, "social", "Facebook", "https://www.facebook.com/", -1, 0.5),
+    (4, "social", "LinkedIn", "https://www.linkedin.com/", 2, 2.0),
+    (4, "social", "LinkedIn", "https://www.linkedin.com/", 3, 1.0),
+    (5, "email", "Gmail", "https://mail.google.com/", 4, 2.0),
+    (5, "email", "Outlook.com", "https://outlook.live.com/", 4, 1.0),
+    (5, None, None, None, 4, 1.0),
+    (6, "unknown", None, "https://www.g2.com/products/example/reviews", 5, 2.0),
+    (6, "unknown", None, "https://www.capterra.com/p/12345/example/", -1, 1.0),
+    (6, "unknown", None, "https://news.ycombinator.com/", -1, 1.0),
+)
+INTERNAL_MEDIUM = "internal"  # refr_medium of a page view whose referrer is the site itself
+#: Visitor countries (ISO 3166-1 alpha-2, as the IP lookups enrichment writes geo_country):
+#: (code, weight, conversion effect); GEO_NULL_PROB of visitors have no geo lookup.
+COUNTRIES: tuple[tuple[str, float, float], ...] = (
+    ("US", 35, 0.4), ("GB", 12, 0.2), ("DE", 10, 0.0), ("FR", 7, -0.2), ("CA", 6, 0.2),
+    ("NL", 5, 0.0), ("IN", 8, -1.2), ("AU", 4, 0.0), ("BR", 4, -0.8), ("ES", 3, -0.4),
+    ("SE", 3, 0.0), ("JP", 3, -0.6),
+)
+GEO_NULL_PROB = 0.015
+#: Visitor devices: (os_family, br_family, dvce_ismobile, weight).
+DEVICES: tuple[tuple[str, str, bool, float], ...] = (
+    ("Windows", "Chrome", False, 30), ("Mac OS X", "Chrome", False, 18),
+    ("Mac OS X", "Safari", False, 10), ("Windows", "Edge", False, 10),
+    ("Windows", "Firefox", False, 5), ("Linux", "Firefox", False, 3),
+    ("iOS", "Mobile Safari", True, 12), ("Android", "Chrome Mobile", True, 12),
+)
+BOT_COUNTRY, BOT_DEVICE = 0, 5  # bots crawl from a US data centre, Linux/Firefox
 DOCS_SITE_PAGES = [
     ("https://docs.example.com/", 5),
     ("https://docs.example.com/getting-started", 4),
@@ -251,6 +344,23 @@ class _Catalogue:
         self.is_pricing = is_pricing
         self.is_customers = is_customers
         self.is_contact = np.array([u.split("?", 1)[0] == WEBSITE + "/contact" for u in urls])
+        # PAGE_URLPATH / PAGE_TITLE of each URL (one title per path) and its campaign.
+        paths: list[str] = []
+        path_of = np.empty(len(urls), dtype=np.int16)
+        utm_of = np.full(len(urls), -1, dtype=np.int8)
+        for j, url in enumerate(urls):
+            path = "/" + url.split("?", 1)[0].split("://", 1)[1].partition("/")[2]
+            if path not in paths:
+                paths.append(path)
+            path_of[j] = paths.index(path)
+            query = url.partition("?")[2]
+            for k, suffix in enumerate(UTM_SUFFIXES):
+                if query.endswith(suffix):
+                    utm_of[j] = k
+        self.paths, self.path_of, self.utm_of = paths, path_of, utm_of
+        titles = [_title(url) for url in urls]
+        self.titles = sorted(set(titles))  # a dictionary of distinct values (stable Parquet bytes)
+        self.title_of = np.asarray([self.titles.index(t) for t in titles], dtype=np.int16)
 
     @staticmethod
     def _add(urls: list[str], pages: list[tuple[str, int]]) -> tuple[int, np.ndarray]:
@@ -264,6 +374,17 @@ class _Catalogue:
         """Draw ``n`` URL indices from a weighted page group."""
         first, cum = group
         return (first + np.searchsorted(cum, rng.random(n) * cum[-1], side="right")).astype(np.int32)
+
+
+def _title(url: str) -> str:
+    """The page title of a URL, e.g. '.../customers/acme-case-study' -> 'Acme Case Study | Example'."""
+    host, _, rest = url.split("?", 1)[0].split("://", 1)[1].partition("/")
+    site = {"docs.example.com": "Example Docs", "app.example.com": "Example App"}.get(host, "Example")
+    leaf = rest.rstrip("/").rsplit("/", 1)[-1]
+    if not leaf:
+        return f"{site} | Customer analytics for B2B teams"
+    words = leaf.replace("-", " ").title().replace("Api", "API").replace("Sdk", "SDK")
+    return f"{words} | {site}"
 
 
 CATALOGUE = _Catalogue()
@@ -514,6 +635,15 @@ def generate_events(
     n_vis = len(k)
     is_bot_v = np.arange(n_vis) >= n_humans
     intent_v = rng_visitors.beta(*INTENT_BETA, n_vis)
+    country_w = np.cumsum([w for _, w, _ in COUNTRIES], dtype=np.float64)
+    country_v = np.searchsorted(country_w, rng_visitors.random(n_vis) * country_w[-1],
+                                side="right").astype(np.int8)
+    country_v[is_bot_v] = BOT_COUNTRY
+    no_geo_v = (rng_visitors.random(n_vis) < GEO_NULL_PROB) & ~is_bot_v
+    device_w = np.cumsum([w for *_, w in DEVICES], dtype=np.float64)
+    device_v = np.searchsorted(device_w, rng_visitors.random(n_vis) * device_w[-1],
+                               side="right").astype(np.int8)
+    device_v[is_bot_v] = BOT_DEVICE
     lap("visitors")
 
     # ---- events -> visitors, sessions ------------------------------------------
@@ -540,6 +670,27 @@ def generate_events(
     del pool, s_size
     ev_app = s_app[sess_of]
     website = ev_app == 0
+    # Traffic source of each session: the visitor's first touch, then mostly direct or the
+    # same channel again; bots and other apps come direct.
+    chan_w = np.cumsum([w for *_, w in CHANNELS], dtype=np.float64)
+    fresh = np.searchsorted(chan_w, rng_events.random(n_sess) * chan_w[-1], side="right")
+    first_touch_v = np.zeros(n_vis, dtype=np.int64)
+    first_touch_v[s_v[s_idx == 1]] = fresh[s_idx == 1]
+    u_ret = rng_events.random(n_sess)
+    s_chan = np.where(s_idx == 1, fresh,
+                      np.where(u_ret < RETURN_DIRECT_PROB, 0,
+                               np.where(u_ret < RETURN_DIRECT_PROB + RETURN_SAME_CHANNEL_PROB,
+                                        first_touch_v[s_v], fresh)))
+    s_chan[is_bot_v[s_v] | (s_app != 0)] = 0
+    first_touch_v[is_bot_v] = 0
+    s_var = np.zeros(n_sess, dtype=np.int8)
+    u_var = rng_events.random(n_sess)
+    for c in range(len(CHANNELS)):
+        variants = [i for i, v in enumerate(LANDING_VARIANTS) if v[0] == c]
+        cum = np.cumsum([LANDING_VARIANTS[i][5] for i in variants], dtype=np.float64)
+        mask = s_chan == c
+        s_var[mask] = np.asarray(variants)[np.searchsorted(cum, u_var[mask] * cum[-1], side="right")]
+    del fresh, u_ret, u_var
     lap("sessions")
 
     # ---- event types (page view vs noise) ----------------------------------------
@@ -566,10 +717,12 @@ def generate_events(
     for app, group in ((1, cat.docs), (2, cat.mobile)):
         mask = ev_app == app
         url[mask] = cat.pick(rng_events, group, int(mask.sum()))
+    # Campaign landings carry their UTM parameters in the URL.
     landing = np.flatnonzero(new_sess & hum_web)
-    landing = landing[rng_events.random(len(landing)) < LANDING_UTM_PROB]
-    url[landing] = (cat.utm_base + url[landing] * len(UTM_SUFFIXES)
-                    + rng_events.integers(0, len(UTM_SUFFIXES), len(landing), dtype=np.int32))
+    utm = np.asarray([v[4] for v in LANDING_VARIANTS], dtype=np.int32)[s_var[sess_of[landing]]]
+    landing, utm = landing[utm >= 0], utm[utm >= 0]
+    url[landing] = cat.utm_base + url[landing] * len(UTM_SUFFIXES) + utm
+    del utm
     del u, intent, pricing_m, customers_m, other_m, bot_m
     lap("page urls")
 
@@ -577,24 +730,40 @@ def generate_events(
     pv_web = (etype == PV) & website
     is_pr = pv_web & cat.is_pricing[url]
     is_cu = pv_web & cat.is_customers[url]
-    n_pr_v = np.bincount(ev_v[is_pr], minlength=n_vis)
-    n_cu_v = np.bincount(ev_v[is_cu], minlength=n_vis)
-    logit = (CONVERSION_INTERCEPT + CONVERSION_PRICING_COEF * n_pr_v
-             + CONVERSION_CUSTOMERS_COEF * n_cu_v)
-    p_conv = np.where(is_bot_v, 0.0, 1.0 / (1.0 + np.exp(-np.minimum(logit, 50.0))))
-    converter_v = rng_events.random(n_vis) < p_conv
+
+    def in_session(x: np.ndarray) -> np.ndarray:
+        """Inclusive running sum of ``x`` within each session."""
+        cum = np.cumsum(x, dtype=np.int64)
+        return cum - (cum[s_first] - x[s_first])[sess_of]
+
     # A submission replaces the page view right after a website page view of the
     # same session (so counts stay exact); it happens on the earlier page.
     nxt_pv = np.zeros(N, dtype=bool)
     nxt_pv[:-1] = (etype[1:] == PV) & ~new_sess[1:] & website[1:]
-    cand = np.flatnonzero(pv_web & nxt_pv & converter_v[ev_v])
-    pc = (is_pr | is_cu).astype(np.int32)
-    cum_pc = np.cumsum(pc)
-    cum_pc = cum_pc - (cum_pc[v_first] - pc[v_first])[ev_v]  # within-visitor, inclusive
-    score = (cum_pc[cand] + 0.6 * pc[cand] + 0.8 * cat.is_contact[url[cand]]
-             + 1.2 * rng_events.random(len(cand)))
-    first_submit = _argmax_per_group(cand, ev_v[cand], score) + 1
+    cand = np.flatnonzero(pv_web & nxt_pv & ~ev_bot)
+    chan_effect = np.asarray([e for _, e, _ in CHANNELS])
+    country_effect = np.append([e for *_, e in COUNTRIES], 0.0)  # last: no geo
+    mobile = np.asarray([m for _, _, m, _ in DEVICES])
+    cv = ev_v[cand]
+    cs = sess_of[cand]
+    pr_i, cu_i, pv_i = (x.astype(np.int64) for x in (is_pr, is_cu, pv_web))
+    s_pr = np.bincount(sess_of[is_pr], minlength=n_sess)
+    prev_pr = np.where(s_idx[cs] > 1, s_pr[np.maximum(cs - 1, 0)], 0)
+    logit = (HAZARD_INTERCEPT
+             + HAZARD_SESSION_PRICING * np.minimum((in_session(pr_i) - pr_i)[cand], 4)
+             + HAZARD_SESSION_CUSTOMERS * np.minimum((in_session(cu_i) - cu_i)[cand], 3)
+             + HAZARD_SESSION_DEPTH * np.log1p((in_session(pv_i) - pv_i)[cand])
+             + HAZARD_PREVIOUS_SESSION_PRICING * np.minimum(prev_pr, 4)
+             + HAZARD_RETURNING * (s_idx[cs] > 1)
+             + chan_effect[first_touch_v[cv]]
+             + HAZARD_SESSION_CHANNEL_SHARE * chan_effect[s_chan[cs]]
+             + country_effect[np.where(no_geo_v[cv], len(COUNTRIES), country_v[cv])]
+             + HAZARD_MOBILE * mobile[device_v[cv]])
+    hit = cand[rng_events.random(len(cand)) < 1.0 / (1.0 + np.exp(-logit))]
+    _, first_hit = np.unique(ev_v[hit], return_index=True)
+    first_submit = hit[first_hit] + 1
     etype[first_submit] = SUBMIT
+    del cv, cs, pr_i, cu_i, pv_i, s_pr, prev_pr, logit, hit, first_hit
     # Some converters come back and submit again later.
     first_at = np.full(n_vis, N, dtype=np.int64)
     first_at[ev_v[first_submit]] = first_submit
@@ -603,14 +772,13 @@ def generate_events(
     second_submit = _argmax_per_group(cand2, ev_v[cand2], rng_events.random(len(cand2))) + 1
     etype[second_submit] = SUBMIT
     n_converters = len(first_submit)
-    del pv_web, is_pr, is_cu, nxt_pv, cand, cand2, pc, cum_pc, score, first_at
+    del pv_web, is_pr, is_cu, nxt_pv, cand, cand2, first_at
 
     # Non-page-view events carry the URL of the latest page view (same session,
     # because every session starts with a page view).
     last_pv = np.where(etype == PV, np.arange(N, dtype=np.int64), 0)
     np.maximum.accumulate(last_pv, out=last_pv)
     url = url[last_pv]
-    del last_pv
     lap("conversions")
 
     # ---- timestamps ------------------------------------------------------------------
@@ -718,6 +886,8 @@ def generate_events(
         "EVENT_NAME": _dictionary(et_out, EVENT_NAMES),
         "EVENT_FORMAT": _dictionary(np.zeros(n_out, dtype=np.int8), ["jsonschema"]),
         "EVENT_VERSION": _dictionary(np.zeros(n_out, dtype=np.int8), ["1-0-0"]),
+        **_context_columns(rows, url, last_pv, new_sess, sess_of, s_var, ev_v, country_v,
+                           no_geo_v, device_v),
     }
     table = pa.table(columns)
     lap("columns")
@@ -730,6 +900,67 @@ def generate_events(
         n_converters + len(second_submit), time.perf_counter() - t0,
     )
     return table
+
+
+def _context_columns(rows: np.ndarray, url: np.ndarray, last_pv: np.ndarray,
+                     new_sess: np.ndarray, sess_of: np.ndarray, s_var: np.ndarray,
+                     ev_v: np.ndarray, country_v: np.ndarray, no_geo_v: np.ndarray,
+                     device_v: np.ndarray) -> dict[str, pa.Array]:
+    """Page, referrer, campaign, geo and device columns of the output ``rows`` (base events).
+
+    Every event carries the fields of the page view it happened on (``last_pv``), as the
+    JavaScript tracker and the enrichments fill them: on a session's landing page the
+    referrer is the external site of its channel, on later pages the previous page
+    (``refr_medium`` 'internal'); campaign fields come from the URL's UTM parameters.
+    """
+    cat = CATALOGUE
+    url_r = url[rows]
+    pv_r = last_pv[rows]
+    landing_r = new_sess[pv_r]
+    var_r = s_var[sess_of[rows]]
+    # Previous page view of the session (meaningful where the page is not a landing).
+    prev_pv_r = last_pv[np.maximum(pv_r - 1, 0)]
+    media = ["search", "social", "email", "unknown", INTERNAL_MEDIUM]
+    sources = sorted({v[2] for v in LANDING_VARIANTS if v[2]})
+    externals = sorted({v[3] for v in LANDING_VARIANTS if v[3]})
+    var_medium = np.asarray([media.index(v[1]) if v[1] else -1 for v in LANDING_VARIANTS])
+    var_source = np.asarray([sources.index(v[2]) if v[2] else -1 for v in LANDING_VARIANTS])
+    var_ref = np.asarray([len(cat.urls) + externals.index(v[3]) if v[3] else -1
+                          for v in LANDING_VARIANTS])
+    medium = np.where(landing_r, var_medium[var_r], len(media) - 1).astype(np.int8)
+    source = np.where(landing_r, var_source[var_r], -1).astype(np.int8)
+    referrer = np.where(landing_r, var_ref[var_r], url[prev_pv_r]).astype(np.int32)
+    utm = cat.utm_of[url_r]
+    utm_values = [sorted({u[k] for u in UTMS if u[k]}) for k in range(3)]
+    utm_codes = [np.asarray([vals.index(u[k]) if u[k] else -1 for u in UTMS] + [-1], dtype=np.int8)
+                 for k, vals in enumerate(utm_values)]
+    mkt = [codes[utm] for codes in utm_codes]  # index -1 -> the appended -1 (no campaign)
+    v_r = ev_v[rows]
+    device_r = device_v[v_r]
+    oses = sorted({d[0] for d in DEVICES})
+    browsers = sorted({d[1] for d in DEVICES})
+    os_code = np.asarray([oses.index(d[0]) for d in DEVICES], dtype=np.int8)
+    br_code = np.asarray([browsers.index(d[1]) for d in DEVICES], dtype=np.int8)
+    mobile = np.asarray([d[2] for d in DEVICES])
+
+    def coded(codes: np.ndarray, values: Sequence[str]) -> pa.DictionaryArray:
+        return _dictionary(np.maximum(codes, 0).astype(codes.dtype), values, mask=codes < 0)
+
+    return {
+        "PAGE_URLPATH": _dictionary(cat.path_of[url_r], cat.paths),
+        "PAGE_TITLE": _dictionary(cat.title_of[url_r], cat.titles),
+        "PAGE_REFERRER": coded(referrer, cat.urls + externals),
+        "REFR_MEDIUM": coded(medium, media),
+        "REFR_SOURCE": coded(source, sources),
+        "MKT_MEDIUM": coded(mkt[1], utm_values[1]),
+        "MKT_SOURCE": coded(mkt[0], utm_values[0]),
+        "MKT_CAMPAIGN": coded(mkt[2], utm_values[2]),
+        "GEO_COUNTRY": coded(np.where(no_geo_v[v_r], -1, country_v[v_r]).astype(np.int8),
+                             [c for c, _, _ in COUNTRIES]),
+        "BR_FAMILY": _dictionary(br_code[device_r], browsers),
+        "OS_FAMILY": _dictionary(os_code[device_r], oses),
+        "DVCE_ISMOBILE": pa.array(mobile[device_r], type=pa.bool_()),
+    }
 
 
 def _diurnal_warp(offset_ms: np.ndarray, start_ms: int, period_ms: int) -> np.ndarray:
