@@ -10,6 +10,6 @@
         'snowplow__start_date', 'snowplow__end_date',
         'snowplow__max_events_per_day', 'snowplow__cohort_first_seen_start', 'snowplow__cohort_first_seen_end',
         'snowplow__cohort_days_before_reference', 'snowplow__reference_date',
-        'snowplow__drop_immature_labels', 'snowplow__counter_features',
+        'snowplow__drop_immature_labels', 'snowplow__attributes',
     ]) -}}
 {%- endmacro %}

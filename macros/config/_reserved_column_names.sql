@@ -1,6 +1,8 @@
-{#- Columns of the models that carry the features: a feature may not take their names. -#}
+{#- Columns of the models that carry the features: an attribute may not take their names (nor the label's, target_column_name()). -#}
 {% macro _reserved_column_names() -%}
     {{- return(['event_id', 'app_id', 'domain_userid', 'derived_tstamp', 'event_name', 'page_url',
-                'first_conversion_tstamp', 'data_end_tstamp', 'is_before_first_conversion',
-                'target_had_submit_form_next1h', 'is_label_mature']) -}}
+                'event_vendor', 'event_version', 'is_row_event',
+                'first_conversion_tstamp', 'first_seen_tstamp', 'data_end_tstamp', 'events_in_day',
+                'max_events_in_one_day', 'is_before_first_conversion', 'seconds_to_first_conversion',
+                'seconds_to_data_end', 'is_label_mature', 'is_in_cohort', 'is_automated', 'is_eligible']) -}}
 {%- endmacro %}

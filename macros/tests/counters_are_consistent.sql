@@ -1,13 +1,13 @@
 {#-
-    Generic data test on a table of as-of-event counters (one row per staged
-    event): along each visitor's timeline every counter of
-    snowplow__counter_features is not null, never decreases, and never exceeds
-    the visitor's strictly earlier events (rank() - 1 over the same ordering:
-    events at one instant share a rank). Returns the offending rows. One window
-    pass over the table.
+    Generic data test on a table of as-of-event attributes (one row per staged
+    event): along each visitor's timeline every counter attribute of
+    snowplow__attributes is not null, never exceeds the visitor's strictly
+    earlier events (rank() - 1 over the same ordering: events at one instant
+    share a rank), and, without a period, never decreases. Returns the
+    offending rows. One window pass over the table.
 -#}
 {% test counters_are_consistent(model, partition_by='domain_userid', order_by='derived_tstamp') %}
-{%- set features = prospect_scoring.counter_features() %}
+{%- set features = prospect_scoring.attributes() | selectattr('aggregation', 'equalto', 'counter') | list %}
 {%- set visitor_timeline = '(partition by ' ~ partition_by ~ ' order by ' ~ order_by ~ ')' %}
 
 with
@@ -27,12 +27,13 @@ timeline as (
 select *
 from timeline
 where
+    false
     {%- for feature in features %}
-    {{ feature.name }} is null
-    or {{ feature.name }}__step < 0
+    or {{ feature.name }} is null
     or {{ feature.name }} > earlier_events
-    {%- if not loop.last %}
-    or{% endif %}
+    {%- if feature.period is none %}
+    or {{ feature.name }}__step < 0
+    {%- endif %}
     {%- endfor %}
 
 {% endtest %}

@@ -13,7 +13,7 @@
         {%- do prospect_scoring.cohort_first_seen_end() -%}
         {%- do prospect_scoring.cohort_days_before_reference() -%}
         {%- do prospect_scoring.drop_immature_labels() -%}
-        {%- do prospect_scoring.counter_features() -%}
+        {%- do prospect_scoring.attributes() -%}
         {#- Not on `dbt seed` (it may be what creates the events table: the sample on a
             warehouse) nor on `dbt compile` (which must work without a warehouse). -#}
         {%- if flags.WHICH not in ['seed', 'compile'] -%}

@@ -4,9 +4,14 @@
     event. It carries the features and, computed in the same pass because the
     same partitioning serves them, the inputs of the label and of the visitor
     filters, which are not features and which final_training does not expose:
-      * the features: counters of the visitor's strictly earlier events, as
-        defined in snowplow__counter_features (events at one timestamp do not
-        see each other);
+      * the features: the attributes of snowplow__attributes (attributes(),
+        docs/attributes.md), each aggregating the visitor's strictly earlier
+        eligible events (events at one timestamp do not see each other);
+        windows of one frame are one pass, counters of one period share one
+        window sum on DuckDB;
+      * is_row_event: the event is a prediction point candidate (its name is in
+        snowplow__event_names), not a history-only event that only feeds
+        attributes;
       * first_conversion_tstamp: the visitor's first conversion (the tutorial's
         post_conv), for the label;
       * first_seen_tstamp: the visitor's first staged event, for the cohort;
@@ -16,6 +21,10 @@
       * data_end_tstamp, carried from the staged events for the label's maturity.
 -#}
 {%- set conversion_event = prospect_scoring.conversion_event() -%}
+{%- set attributes = prospect_scoring.attributes() -%}
+{%- set counters = attributes | selectattr('aggregation', 'equalto', 'counter') | list -%}
+{%- set others = attributes | rejectattr('aggregation', 'equalto', 'counter') | list -%}
+{%- set history_only = prospect_scoring.staged_event_names() | reject('in', prospect_scoring.event_names()) | list -%}
 
 with
 
@@ -33,7 +42,14 @@ feature_hits as (
         derived_tstamp,
         event_name,
         data_end_tstamp,
-        {{ prospect_scoring.counter_feature_indicators() }}
+        {%- if history_only %}
+        event_name in ({{ prospect_scoring.literal_list(prospect_scoring.event_names()) }}) as is_row_event,
+        {%- else %}
+        true as is_row_event,
+        {%- endif %}
+        {%- for attribute in attributes %}
+        {{ prospect_scoring.attribute_input(attribute) }}{{ "," if not loop.last }}
+        {%- endfor %}
 
     from staged_events
 
@@ -46,7 +62,13 @@ features_as_of_event as (
         domain_userid,
         derived_tstamp,
         event_name,
-        {{ prospect_scoring.counters_strictly_earlier(prospect_scoring.counter_features()) }},
+        is_row_event,
+        {%- if counters %}
+        {{ prospect_scoring.counters_strictly_earlier(counters) }},
+        {%- endif %}
+        {%- for attribute in others %}
+        {{ prospect_scoring.attribute_window_item(attribute) }},
+        {%- endfor %}
         min(
             case when event_name = {{ prospect_scoring.quote_literal(conversion_event) }} then derived_tstamp end
         ) over (partition by domain_userid) as first_conversion_tstamp,
@@ -62,6 +84,30 @@ features_as_of_event as (
 
     from feature_hits
 
+),
+
+attributes_as_of_event as (
+
+    select
+        event_id,
+        domain_userid,
+        derived_tstamp,
+        event_name,
+        is_row_event,
+        {%- for attribute in attributes %}
+        {%- if attribute.aggregation == 'counter' %}
+        {{ attribute.name }},
+        {%- else %}
+        {{ prospect_scoring.attribute_value(attribute) }},
+        {%- endif %}
+        {%- endfor %}
+        first_conversion_tstamp,
+        first_seen_tstamp,
+        events_in_day,
+        data_end_tstamp
+
+    from features_as_of_event
+
 )
 
-select * from features_as_of_event
+select * from attributes_as_of_event

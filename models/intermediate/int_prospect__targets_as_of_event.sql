@@ -63,7 +63,8 @@ targets_as_of_event as (
         domain_userid,
         derived_tstamp,
         event_name,
-        {%- for feature in prospect_scoring.counter_features() %}
+        is_row_event,
+        {%- for feature in prospect_scoring.attributes() %}
         {{ feature.name }},
         {%- endfor %}
         first_seen_tstamp,

@@ -23,7 +23,7 @@ visitors as (
         min(derived_tstamp) as first_seen_tstamp,
         max(derived_tstamp) as last_seen_tstamp,
         count(*) as events,
-        sum(case when is_before_first_conversion then 1 else 0 end) as events_before_first_conversion,
+        sum(case when is_row_event and is_before_first_conversion then 1 else 0 end) as events_before_first_conversion,
         -- The same on every event of a visitor (window aggregates over the visitor).
         max(first_conversion_tstamp) as first_conversion_tstamp,
         max(max_events_in_one_day) as max_events_in_one_day,

@@ -1,6 +1,7 @@
 {#-
     The training table (the tutorial's final_training): one row per prediction
-    point, an event strictly before its visitor's first conversion, of an
+    point, a row event (snowplow__event_names, not a history-only event)
+    strictly before its visitor's first conversion, of an
     eligible visitor (cohort, not automated), optionally only with a mature
     label; with the identifiers, the as-of-event features, the target and the
     label-maturity flag. Read by train/fit.py together with
@@ -27,7 +28,7 @@ final_training as (
         domain_userid,
         derived_tstamp,
         event_name,
-        {%- for feature in prospect_scoring.counter_features() %}
+        {%- for feature in prospect_scoring.attributes() %}
         {{ feature.name }},
         {%- endfor %}
         {{ prospect_scoring.target_column_name() }},
@@ -35,7 +36,8 @@ final_training as (
 
     from targets
     where
-        is_before_first_conversion
+        is_row_event
+        and is_before_first_conversion
         and is_eligible
         {%- if prospect_scoring.drop_immature_labels() %}
         and is_label_mature

@@ -1,6 +1,6 @@
 {#-
     The column contract of final_training, rendered from the one feature
-    definition (snowplow__counter_features): train/fit.py reads the features,
+    definition (snowplow__attributes, attributes()): train/fit.py reads the features,
     their kind and defaults and the target from here instead of a second
     hand-typed list. Built right after final_training (it reads it), so a build
     that fails before final_training leaves both as they were; every row records
@@ -13,16 +13,14 @@
     {'name': 'derived_tstamp', 'role': 'identifier', 'data_type': 'timestamp', 'description': 'When the event happened (UTC).'},
     {'name': 'event_name', 'role': 'identifier', 'data_type': 'string', 'description': 'Snowplow event name.'},
 ] -%}
-{%- for feature in prospect_scoring.counter_features() -%}
-    {%- set definition = {'name': feature.name, 'type': 'int64', 'events': [{'name': feature.event_name}], 'aggregation': 'counter'} -%}
-    {%- if feature.get('page_url_like') is not none -%}
-        {%- set criterion = {'property': {'type': 'atomic', 'name': 'page_url'}, 'operator': 'like', 'value': feature.page_url_like} -%}
-        {%- do definition.update({'criteria': {'all': [criterion]}}) -%}
-    {%- endif -%}
+{%- for attribute in prospect_scoring.attributes() -%}
     {%- do columns.append({
-        'name': feature.name, 'role': 'feature', 'data_type': 'integer', 'feature_kind': 'numeric',
-        'aggregation': 'counter', 'default_value': '0', 'signals_definition': definition | tojson,
-        'description': feature.get('description') or ('Counter of strictly earlier ' ~ feature.event_name ~ ' events' ~ (" whose page_url is like '" ~ feature.page_url_like ~ "'" if feature.get('page_url_like') else '') ~ '.')}) -%}
+        'name': attribute.name, 'role': 'feature', 'data_type': attribute.data_type, 'feature_kind': attribute.feature_kind,
+        'aggregation': attribute.aggregation,
+        'default_value': (attribute.default_value | tojson) if attribute.default_value is not none else none,
+        'serving_transform': attribute.serving_transform,
+        'signals_definition': attribute.definition | tojson,
+        'description': attribute.description or prospect_scoring.attribute_description(attribute)}) -%}
 {%- endfor -%}
 {%- do columns.append({'name': prospect_scoring.target_column_name(), 'role': 'target', 'data_type': 'boolean',
     'description': 'The visitor converts (' ~ prospect_scoring.conversion_event() ~ ') within ' ~ prospect_scoring.horizon_seconds() ~ ' whole seconds after this event.'}) -%}

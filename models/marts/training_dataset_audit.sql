@@ -97,7 +97,11 @@ steps as (
     select
         4 as step_order,
         'event_names' as step,
+        {%- if prospect_scoring.staged_event_names() | length > prospect_scoring.event_names() | length %}
+        'event_name in snowplow__event_names, or named by an attribute (history only)' as reason,
+        {%- else %}
         'event_name in snowplow__event_names' as reason,
+        {%- endif %}
         sum(kept_events) as events_remaining,
         sum(case when kept_events > 0 then 1 else 0 end) as visitors_remaining
     from source_by_visitor
@@ -147,7 +151,7 @@ steps as (
     select
         8 as step_order,
         'before_first_conversion' as step,
-        {{ prospect_scoring.quote_literal("events strictly before the visitor's first conversion") }} as reason,
+        {{ prospect_scoring.quote_literal("row events strictly before the visitor's first conversion") }} as reason,
         sum(case when is_eligible then events_before_first_conversion else 0 end) as events_remaining,
         sum(case when is_eligible and events_before_first_conversion > 0 then 1 else 0 end) as visitors_remaining
     from visitors

@@ -16,11 +16,35 @@ import duckdb
 import pytest
 from dbt_harness import PROJECT_DIR, run_dbt
 
+def _like(pattern: str) -> dict[str, Any]:
+    return {"all": [{"property": {"type": "atomic", "name": "page_url"}, "operator": "like", "value": pattern}]}
+
+
 FOUR_COUNTERS = [
-    {"name": "num_page_views", "event_name": "page_view"},
-    {"name": "num_pricing_views", "event_name": "page_view", "page_url_like": "%pricing%"},
-    {"name": "num_forms", "event_name": "submit_form"},
-    {"name": "num_docs_views", "event_name": "page_view", "page_url_like": "%/docs/%"},
+    {"name": "num_page_views", "type": "int64", "events": [{"name": "page_view"}], "aggregation": "counter"},
+    {"name": "num_pricing_views", "type": "int64", "events": [{"name": "page_view"}], "aggregation": "counter",
+     "criteria": _like("%pricing%")},
+    {"name": "num_forms", "type": "int64", "events": [{"name": "submit_form"}], "aggregation": "counter"},
+    {"name": "num_docs_views", "type": "int32", "events": [{"name": "page_view"}], "aggregation": "counter",
+     "criteria": _like("%/docs/%")},
+]
+
+# A catalog of the user's own: windows, a history-only event (link_click feeds
+# attributes but is not a row), categoricals, a default value, vendor/version.
+CUSTOM_CATALOG = [
+    {"name": "clicks_last_1h", "type": "int32", "events": [{"name": "link_click"}], "aggregation": "counter",
+     "period": "PT1H"},
+    {"name": "pricing_views_last_2d", "type": "int64", "events": [{"name": "page_view", "vendor":
+     "com.snowplowanalytics.snowplow", "version": "1-0-0"}], "aggregation": "counter", "criteria": _like("%pricing%"),
+     "period": 172800},
+    {"name": "last_page", "type": "string", "events": [{"name": "page_view"}], "aggregation": "last",
+     "property": {"type": "atomic", "name": "page_url"}, "default_value": "none"},
+    {"name": "most_viewed_page", "type": "string", "events": [{"name": "page_view"}], "aggregation": "most_frequent",
+     "property": {"type": "atomic", "name": "page_url"}},
+    {"name": "mean_session_index_1d", "type": "double", "events": [], "aggregation": "mean",
+     "property": {"type": "atomic", "name": "domain_sessionidx"}, "period": "P1D"},
+    {"name": "sessions_list", "type": "string_list", "events": [], "aggregation": "unique_list",
+     "property": {"type": "atomic", "name": "domain_sessionid"}},
 ]
 
 CONFIGURATIONS: dict[str, dict[str, Any]] = {
@@ -34,9 +58,12 @@ CONFIGURATIONS: dict[str, dict[str, Any]] = {
     "own_site": {"snowplow__app_ids": ["website", "docs-site"],
                  "snowplow__event_names": ["page_view", "link_click"],
                  "snowplow__conversion_event": "link_click", "snowplow__horizon_seconds": 1800},
-    "four_counters": {"snowplow__counter_features": FOUR_COUNTERS},
-    "one_counter": {"snowplow__counter_features": [{"name": "views_so_far", "event_name": "page_view"}],
+    "four_counters": {"snowplow__attributes": FOUR_COUNTERS},
+    "one_counter": {"snowplow__attributes": [{"name": "views_so_far", "type": "int64", "events": [{"name": "page_view"}],
+                                              "aggregation": "counter"}],
                     "snowplow__horizon_seconds": 86400},
+    "web_minimal": {"snowplow__attributes": "web_minimal"},
+    "custom_catalog": {"snowplow__attributes": CUSTOM_CATALOG},
     "visitor_filter": {"snowplow__max_events_per_day": 25, "snowplow__cohort_first_seen_start": "2024-03-03"},
 }
 
@@ -100,6 +127,19 @@ def test_the_configuration_shapes_features_and_label(matrix: dict[str, Build]) -
     assert ("target_had_submit_form_next1d", "target") in _contract(matrix["one_counter"].db_path)
     assert ("target_had_link_click_next30m", "target") in _contract(matrix["own_site"].db_path)
     assert ("target_had_submit_form_next1h", "target") in _contract(matrix["defaults"].db_path)
+    assert [c for c, role in _contract(matrix["custom_catalog"].db_path) if role == "feature"] == [
+        a["name"] for a in CUSTOM_CATALOG]
+
+
+def test_history_only_events_feed_attributes_but_are_not_rows(matrix: dict[str, Build]) -> None:
+    """link_click is named only by an attribute: it is counted, and no row of final_training is one."""
+    with duckdb.connect(str(matrix["custom_catalog"].db_path), read_only=True) as con:
+        names = {r[0] for r in con.execute("select distinct event_name from final_training").fetchall()}
+        clicks = con.execute("select max(clicks_last_1h) from final_training").fetchall()[0][0]
+        staged_clicks = con.execute("select count(*) from int_prospect__targets_as_of_event "
+                                    "where event_name = 'link_click'").fetchall()[0][0]
+    assert names <= {"page_view", "submit_form"}
+    assert staged_clicks > 0 and clicks > 0
 
 
 def test_the_graph_of_final_training_does_not_change_with_vars(matrix: dict[str, Build]) -> None:

@@ -3,6 +3,8 @@ file or var), before any model is built."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +38,159 @@ BAD_VARS: list[tuple[dict[str, Any], str]] = [
      "var 'snowplow__cohort_first_seen_end' (2024-03-01 00:00:00) must be later than"),
     ({"snowplow__max_events_per_day": 0}, "var 'snowplow__max_events_per_day' must be > 0"),
     ({"snowplow__drop_immature_labels": "yes"}, "var 'snowplow__drop_immature_labels' must be true or false"),
-    ({"snowplow__counter_features": [{"name": "Bad Name", "event_name": "page_view"}]},
-     "var 'snowplow__counter_features' entry 1 needs a 'name'"),
-    ({"snowplow__counter_features": [{"name": "num_clicks", "event_name": "link_click"}]},
-     "entry 'num_clicks' counts event_name \"link_click\", which is not among snowplow__event_names"),
-    ({"snowplow__counter_features": [{"name": "is_before_first_conversion", "event_name": "page_view"}]},
-     "names the column 'is_before_first_conversion' twice, reuses a reserved column name"),
+    ({"snowplow__attributes": [{"name": "Bad Name", "type": "int64", "events": [], "aggregation": "counter"}]},
+     "var 'snowplow__attributes' entry 1 needs a 'name' of lower-case letters"),
+    ({"snowplow__attributes": "web_maximal"},
+     "var 'snowplow__attributes' names the preset \"web_maximal\", which does not exist. Use one of tutorial, "
+     "web_minimal, web_full"),
+    ({"snowplow__counter_features": [{"name": "num_page_views", "event_name": "page_view"}]},
+     "var 'snowplow__counter_features' was replaced by snowplow__attributes, the feature catalog in Snowplow "
+     "Signals' attribute shape. A counter {name, event_name, page_url_like} is {name, type: int64"),
 ]
+
+
+def _attribute(name: str = "x", **fields: Any) -> dict[str, Any]:
+    """A valid counter of page views, with ``fields`` changed (None removes a field)."""
+    entry: dict[str, Any] = {"name": name, "type": "int64", "events": [{"name": "page_view"}], "aggregation": "counter"}
+    entry.update(fields)
+    return {key: value for key, value in entry.items() if value is not None}
+
+
+def _criterion(operator: str, value: Any = None, column: str = "page_url") -> dict[str, Any]:
+    criterion: dict[str, Any] = {"property": {"type": "atomic", "name": column}, "operator": operator}
+    if value is not None:
+        criterion["value"] = value
+    return {"criteria": {"all": [criterion]}}
+
+
+PAGE_URL = {"type": "atomic", "name": "page_url"}
+PREFIX = "var 'snowplow__attributes' "
+
+# Every bad catalog entry the issue lists, and the one-line message it gets at the
+# start of the run (all checked in one dbt invocation, check_attribute_catalogs).
+BAD_CATALOGS: dict[str, tuple[Any, str]] = {
+    "not_a_list": ({"name": "x"}, "must be a preset name (tutorial, web_minimal, web_full) or a non-empty list"),
+    "empty_list": ([], "must be a preset name (tutorial, web_minimal, web_full) or a non-empty list"),
+    "unknown_preset": ("everything", "names the preset \"everything\", which does not exist"),
+    "no_name": ([{"type": "int64", "events": [], "aggregation": "counter"}], "entry 1 needs a 'name'"),
+    "upper_case_name": ([_attribute("NumViews")], "entry 1 needs a 'name' of lower-case letters"),
+    "double_underscore": ([_attribute("a__hit")], "entry 1 needs a 'name' of lower-case letters, digits and single"),
+    "duplicated": ([_attribute("views"), _attribute("views")], "attribute 'views' is defined twice"),
+    "clashes_with_carried_column": ([_attribute("first_seen_tstamp")],
+                                    "attribute 'first_seen_tstamp' clashes with a column final_training or its models"),
+    "clashes_with_the_label": ([_attribute("target_had_submit_form_next1h")],
+                               "attribute 'target_had_submit_form_next1h' clashes with a column"),
+    "unknown_key": ([_attribute(window="PT1H")], "attribute 'x' has the key 'window', which a Signals attribute does not"),
+    "unknown_aggregation": ([_attribute(aggregation="median")], "attribute 'x' has an unknown aggregation \"median\""),
+    "category_count": ([_attribute(aggregation="category_count", property=PAGE_URL, type="dict")],
+                       "attribute 'x' uses aggregation 'category_count', which is not supported yet"),
+    "unknown_type": ([_attribute(type="integer")], "attribute 'x' has an unknown type \"integer\""),
+    "list_type": ([_attribute(aggregation="last", property=PAGE_URL, type="string_list")],
+                  "attribute 'x' has the list type 'string_list', which is not supported yet for last"),
+    "dict_type": ([_attribute(aggregation="last", property=PAGE_URL, type="dict")],
+                  "attribute 'x' has the type 'dict', which is not supported yet"),
+    "counter_of_strings": ([_attribute(type="string")], "attribute 'x' is a counter (a whole number) but has type"),
+    "mean_as_integer": ([_attribute(aggregation="mean", property={"type": "atomic", "name": "domain_sessionidx"})],
+                        "attribute 'x' is a mean (a double) but has type 'int64'"),
+    "sum_of_text": ([_attribute(aggregation="sum", property=PAGE_URL)],
+                    "attribute 'x' is a sum of 'page_url', which is not a numeric atomic column"),
+    "events_missing": ([_attribute(events=None)], "attribute 'x' needs 'events', a list of {name, vendor?, version?}"),
+    "event_without_name": ([_attribute(events=[{"vendor": "com.acme"}])], "attribute 'x' has an event without a valid"),
+    "event_specification": ([_attribute(events=[{"event_specification_id": "abc"}])],
+                            "event specifications are not supported yet"),
+    "bad_version": ([_attribute(events=[{"name": "page_view", "version": "1.0"}])],
+                    "attribute 'x' has an event with a bad 'version'"),
+    "property_missing": ([_attribute(aggregation="last", type="string")],
+                         "attribute 'x' is a last and needs a 'property'"),
+    "property_not_allowed": ([_attribute(property=PAGE_URL)],
+                             "attribute 'x' is a counter, which takes no property, but has one"),
+    "entity_property": ([_attribute(aggregation="last", type="string", property={
+        "type": "entity", "vendor": "com.acme", "name": "user", "major_version": 1, "path": "$.plan"})],
+        "attribute 'x' has a property of type 'entity'"),
+    "event_property": ([_attribute(aggregation="last", type="string", property={
+        "type": "event", "vendor": "com.acme", "name": "click", "major_version": 1, "path": "$.target"})],
+        "attribute 'x' has a property of type 'event'"),
+    "calculated_property": ([_attribute(aggregation="last", type="string", property={
+        "type": "calculated", "operation": "concat", "properties": [PAGE_URL, PAGE_URL]})],
+        "attribute 'x' has a calculated property, which is not supported yet"),
+    "date_part": ([_attribute(aggregation="last", type="string", property={
+        "type": "atomic", "name": "derived_tstamp", "date_part": "hour_of_day"})],
+        "attribute 'x' has a property with date_part 'hour_of_day', which is not supported yet"),
+    "property_name": ([_attribute(aggregation="last", type="string", property={"type": "atomic", "name": "Page URL"})],
+                      "attribute 'x' has a property whose name is not a lower-case column name"),
+    "unknown_operator": ([_attribute(**_criterion("contains", "pricing"))],
+                         "attribute 'x' has a criterion with an unknown operator \"contains\""),
+    "in_without_list": ([_attribute(**_criterion("in", "pricing"))],
+                        "attribute 'x' has a criterion 'in' whose value is not a non-empty list"),
+    "is_null_with_value": ([_attribute(**_criterion("is null", "x"))],
+                           "attribute 'x' has a criterion 'is null' with a value"),
+    "comparison_without_value": ([_attribute(**_criterion("="))],
+                                 "attribute 'x' has a criterion '=' whose value is not a string, number or boolean"),
+    "criteria_none_group": ([_attribute(criteria={"none": []})], "attribute 'x' has criteria 'none'; only 'all' and"),
+    "criterion_property_entity": ([_attribute(criteria={"any": [{"property": {"type": "entity", "name": "y"},
+                                                                 "operator": "=", "value": 1}]})],
+                                  "attribute 'x' has a criterion property of type 'entity'"),
+    "bad_period": ([_attribute(period="30 minutes")], "attribute 'x' has the period \"30 minutes\", which is not"),
+    "zero_period": ([_attribute(period=0)], "attribute 'x' has the period 0, which is not"),
+    "period_in_months": ([_attribute(period="P1M")], "attribute 'x' has the period \"P1M\", which is not"),
+    "fractional_period": ([_attribute(period=1.5)], "attribute 'x' has the period 1.5, which is not"),
+    "time_unit_missing": ([_attribute(aggregation="time_since_last", type="double")],
+                          "attribute 'x' is a time_since_last and needs a 'time_unit' of s, min, h or d, got null"),
+    "bad_time_unit": ([_attribute(aggregation="time_since_first", type="double", time_unit="hours")],
+                      "attribute 'x' is a time_since_first and needs a 'time_unit' of s, min, h or d, got \"hours\""),
+    "time_unit_not_allowed": ([_attribute(time_unit="s")],
+                              "attribute 'x' has a 'time_unit', which only time_since_first and time_since_last"),
+    "default_on_counter": ([_attribute(default_value=5)],
+                           "attribute 'x' has default_value 5, but a counter with no eligible event is 0"),
+    "default_of_wrong_type": ([_attribute(aggregation="last", type="string", property=PAGE_URL, default_value=3)],
+                              "attribute 'x' has default_value 3, which is not a value of its column type (string)"),
+}
+
+
+def test_every_bad_catalog_entry_gets_its_one_line_message(tmp_path: Path) -> None:
+    """One dbt invocation checks every catalog (check_attribute_catalogs, as a build's start does)."""
+    catalogs = {label: catalog for label, (catalog, _) in BAD_CATALOGS.items()}
+    catalogs["every_preset_is_valid_tutorial"] = "tutorial"
+    catalogs["every_preset_is_valid_web_minimal"] = "web_minimal"
+    catalogs["every_preset_is_valid_web_full"] = "web_full"
+    result = run_dbt(["run-operation", "check_attribute_catalogs", "--args", json.dumps({"catalogs": catalogs})],
+                     tmp_path / "db.duckdb", tmp_path)
+    assert result.returncode == 0, _output(result)
+    lines = {}
+    for line in result.stdout.splitlines():
+        match = re.search(r"attribute catalog (\w+): (.*)$", line)
+        if match:
+            lines[match.group(1)] = match.group(2)
+    for label, (_, message) in BAD_CATALOGS.items():
+        assert label in lines, label
+        assert lines[label].startswith(PREFIX), (label, lines[label])
+        assert message in lines[label], (label, lines[label])
+        assert lines[label].count(". ") >= 1  # what is wrong, then what to do
+    for preset in ("tutorial", "web_minimal", "web_full"):
+        assert lines[f"every_preset_is_valid_{preset}"].startswith("OK ("), lines[f"every_preset_is_valid_{preset}"]
+
+
+def test_a_bad_catalog_stops_the_build_at_its_start(tmp_path: Path) -> None:
+    """The same check runs when a build starts: one line, non-zero exit, nothing built."""
+    result = run_dbt(["build"], tmp_path / "db.duckdb", tmp_path,
+                     dbt_vars={"snowplow__attributes": [_attribute("views"), _attribute("views")]})
+    assert result.returncode != 0
+    assert "var 'snowplow__attributes' attribute 'views' is defined twice. Give each attribute a unique name." \
+        in _output(result)
+    assert "OK created" not in result.stdout and "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_column_the_catalog_reads_is_missing_from_the_events(tmp_path: Path) -> None:
+    """web_full reads refr_medium: an export without it stops the run at its start, naming attribute and column."""
+    events = tmp_path / "events.csv"
+    events.write_text("event_id,app_id,derived_tstamp,domain_userid,domain_sessionid,domain_sessionidx,event_name,"
+                      "page_url\ne1,website,2024-03-01 10:00:00,u1,s1,1,page_view,https://x.com/\n")
+    result = run_dbt(["run"], tmp_path / "db.duckdb", tmp_path,
+                     dbt_vars={"snowplow__events_file": str(events), "snowplow__attributes": "web_full"})
+    assert result.returncode != 0
+    assert (f"snowplow__events_file '{events}' has no column 'refr_medium', which attribute 'first_refr_medium' of "
+            "snowplow__attributes reads (property)") in _output(result)
+    assert "OK created" not in result.stdout
 
 
 def _output(result: Any) -> str:

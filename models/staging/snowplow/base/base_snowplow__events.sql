@@ -1,7 +1,8 @@
 {#-
     The events of the dataset before deduplication: the rows of
     base_snowplow__events_flagged that pass every filter rule (complete keys,
-    a kept app_id and event name). Every copy of a duplicated event_id is still
+    a kept app_id and event name), with the columns the attribute catalog
+    reads. Every copy of a duplicated event_id is still
     here: stg_snowplow__events keeps the earliest, and its data_end_tstamp
     (where the observed data ends) sees them all.
 -#}
@@ -23,6 +24,9 @@ kept as (
         event_name,
         domain_userid,
         page_url
+        {%- for source_column in prospect_scoring.attribute_source_columns() %},
+        {{ source_column.column }}
+        {%- endfor %}
 
     from flagged_events
     where

@@ -1,7 +1,11 @@
 {#-
     The events source, renamed and typed (lower-case columns whatever the
     source's case), every row kept, with one flag per filter rule of the
-    dataset. base_snowplow__events keeps the rows where every flag is true;
+    dataset. Its columns are the required ones and exactly those the attribute
+    catalog reads (attribute_source_columns(), typed as the atomic schema types
+    them: _atomic_column_type()). An event is kept when its name is a row
+    event's (snowplow__event_names) or one some attribute names (history
+    only). base_snowplow__events keeps the rows where every flag is true;
     training_dataset_audit counts each flag. The rules live here only.
 -#}
 
@@ -22,6 +26,9 @@ renamed as (
         cast(event_name as {{ dbt.type_string() }}) as event_name,
         cast(domain_userid as {{ dbt.type_string() }}) as domain_userid,
         cast(page_url as {{ dbt.type_string() }}) as page_url
+        {%- for source_column in prospect_scoring.attribute_source_columns() %},
+        cast({{ source_column.column }} as {{ prospect_scoring.attribute_sql_type(prospect_scoring._atomic_column_type(source_column.column)) }}) as {{ source_column.column }}
+        {%- endfor %}
 
     from source_events
 
@@ -37,7 +44,7 @@ flagged as (
             and domain_userid is not null
         ) as has_complete_keys,
         coalesce(app_id in ({{ prospect_scoring.literal_list(prospect_scoring.app_ids()) }}), false) as is_kept_app,
-        coalesce(event_name in ({{ prospect_scoring.literal_list(prospect_scoring.event_names()) }}), false) as is_kept_event_name
+        coalesce(event_name in ({{ prospect_scoring.literal_list(prospect_scoring.staged_event_names()) }}), false) as is_kept_event_name
 
     from renamed
 

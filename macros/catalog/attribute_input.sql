@@ -1,0 +1,19 @@
+{#-
+    The per-event input of `attribute`'s window aggregate, one select-list item
+    on the staged events: for a counter `<name>__hit`, 1 when the event is
+    eligible (attribute_condition()) else 0; for the others `<name>__value`,
+    the property (time_since_*: derived_tstamp) of an eligible event, else null.
+-#}
+{% macro attribute_input(attribute) -%}
+    {%- set condition = prospect_scoring.attribute_condition(attribute) -%}
+    {%- if attribute.aggregation == 'counter' -%}
+        case when {{ condition }} then 1 else 0 end as {{ attribute.name }}__hit
+    {%- else -%}
+        {%- set value = 'derived_tstamp' if attribute.aggregation in ['time_since_first', 'time_since_last'] else attribute.column -%}
+        {%- if condition == 'true' -%}
+        {{ value }} as {{ attribute.name }}__value
+        {%- else -%}
+        case when {{ condition }} then {{ value }} end as {{ attribute.name }}__value
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,26 @@
+{#-
+    The column of `attribute` from its window aggregate `<name>__agg`
+    (attribute_window_item()), cast to its type: with no eligible event sum,
+    approx_count_distinct and unique_list give 0, the others default_value when
+    set, else null. unique_list is the list's length, capped at 100 as Signals
+    caps the list; time_since_* is t minus the first / last eligible event's
+    time in time_unit, a double.
+-#}
+{% macro attribute_value(attribute) -%}
+    {%- set agg_column = attribute.name ~ '__agg' -%}
+    {%- set agg = attribute.aggregation -%}
+    {%- if agg in ['time_since_first', 'time_since_last'] -%}
+        {%- set since = agg_column if attribute.period is not none or agg == 'time_since_last' else 'case when ' ~ agg_column ~ ' < derived_tstamp then ' ~ agg_column ~ ' end' -%}
+        {%- set expression = 'cast(' ~ dbt.datediff(since, 'derived_tstamp', 'microsecond') ~ ' as ' ~ prospect_scoring.double_type() ~ ') / ' ~ (attribute.time_unit_seconds * 1000000) ~ '.0' -%}
+    {%- elif agg == 'first' and attribute.period is none -%}
+        {%- set expression = 'case when ' ~ agg_column ~ '.t < derived_tstamp then ' ~ agg_column ~ '.v end' -%}
+    {%- elif agg == 'unique_list' -%}
+        {%- set expression = 'least(' ~ agg_column ~ ', 100)' -%}
+    {%- else -%}
+        {%- set expression = agg_column -%}
+    {%- endif -%}
+    {%- if attribute.default_value is not none -%}
+        {%- set expression = 'coalesce(' ~ expression ~ ', ' ~ prospect_scoring.sql_value_literal(attribute.default_value) ~ ')' -%}
+    {%- endif -%}
+    cast({{ expression }} as {{ prospect_scoring.attribute_sql_type(attribute.data_type) }}) as {{ attribute.name }}
+{%- endmacro %}
