@@ -6,7 +6,12 @@ columns the prospect-scoring pipeline reads (UPPER-CASE names, in this order)::
 
     APP_ID, PLATFORM, DERIVED_TSTAMP, EVENT, EVENT_ID, NAME_TRACKER,
     DOMAIN_USERID, DOMAIN_SESSIONIDX, PAGE_URL, DOMAIN_SESSIONID,
-    EVENT_VENDOR, EVENT_NAME, EVENT_FORMAT, EVENT_VERSION
+    EVENT_VENDOR, EVENT_NAME, EVENT_FORMAT, EVENT_VERSION,
+    PAGE_URLPATH, PAGE_TITLE, PAGE_REFERRER, REFR_MEDIUM, REFR_SOURCE,
+    MKT_MEDIUM, MKT_SOURCE, MKT_CAMPAIGN, GEO_COUNTRY, BR_FAMILY, OS_FAMILY,
+    DVCE_ISMOBILE
+
+(docs/sample_data.md describes each column and the behavioural model.)
 
 Behavioural model (everything vectorised with numpy, no per-event Python loop):
 
@@ -24,12 +29,25 @@ Behavioural model (everything vectorised with numpy, no per-event Python loop):
 * Pages: B2B marketing site ``https://www.example.com`` (home, pricing,
   customers and case studies, product, blog, docs, contact...).  Each visitor
   has a latent buying intent (Beta-distributed share of pricing/customers
-  page views).  Session landing page views sometimes carry UTM parameters.
-* Conversion: a visitor submits a form (``submit_form``) with probability
-  ``sigmoid(-1.6 + 1.0 * pricing_views + 0.8 * customers_views)`` (page
-  views of ``/pricing*`` and ``/customers*`` on the website).  The
-  submission follows a page view (typically a late pricing/customers one) by
-  15 s to 20 min and carries that page's URL; visitors keep browsing
+  page views).
+* Traffic sources: each session has a channel (direct, organic or paid search,
+  organic or paid social, email, referral): the visitor's first touch, then
+  mostly direct or the same channel again.  The landing page view carries the
+  channel's referrer (PAGE_REFERRER, REFR_MEDIUM, REFR_SOURCE, as Snowplow's
+  referer parser fills them) and, for campaigns, UTM parameters in PAGE_URL
+  (MKT_MEDIUM, MKT_SOURCE, MKT_CAMPAIGN); later page views have the previous
+  page as referrer (REFR_MEDIUM 'internal').  Each visitor has a country
+  (GEO_COUNTRY, sometimes null) and a device (BR_FAMILY, OS_FAMILY,
+  DVCE_ISMOBILE); every event carries the fields of the page it happened on.
+* Conversion: a visitor converts with probability ``sigmoid(-0.8 + 5 *
+  (intent - 1/3) + channel + country + device)`` (first-touch channel: referral
+  and paid search up, social down; mobile down).  A converter submits a form
+  (``submit_form``) in the session where their interest peaks: after the page
+  view with the highest score = pricing/customers views so far in that session
+  + the previous session's pricing views + the session channel's effect + noise.
+  So recent behaviour (this and the previous session, the traffic source) tells
+  when a conversion comes, lifetime counts mostly who.  The submission follows
+  that page view by 15 s to 20 min and carries its URL; visitors keep browsing
   afterwards and about 10 % of converters submit again later.
 * Noise: a share of ``unstruct`` events that the pipeline must filter out by
   EVENT_NAME (``link_click``, ``web_vitals``, ``application_error``), carrying
@@ -130,7 +148,7 @@ SCHEMA = pa.schema(
 )
 
 # ---------------------------------------------------------------- defaults
-DEFAULT_EVENTS = 5_400
+DEFAULT_EVENTS = 12_000
 DEFAULT_SEED = 42
 DEFAULT_START = "2024-03-01"
 DEFAULT_DAYS = 21
@@ -151,20 +169,21 @@ NEW_SESSION_PROB = 0.2  # per event after a visitor's first (geometric, mean 5 e
 BOT_NEW_SESSION_PROB = 1 / 2500
 INTENT_BETA = (1.5, 3.0)  # per-visitor share of pricing/customers page views
 PRICING_SHARE_OF_INTENT = 0.6  # rest goes to customers pages
-# Conversion hazard: after each website page view (followed by another in its session) the
-# visitor submits a form with probability sigmoid(logit); the visitor's first success is the
-# conversion.  The logit adds up what happened BEFORE that page view (this session's pricing
-# and customers views and depth, the previous session's pricing views), the visitor's traffic
-# source (first touch and this session's channel) and context (country, device): lifetime
-# totals only matter through the visitor's latent intent.
-HAZARD_INTERCEPT = -5.2
-HAZARD_SESSION_PRICING = 1.2  # per earlier pricing page view in this session (capped at 4)
-HAZARD_SESSION_CUSTOMERS = 0.5  # per earlier customers page view in this session (capped at 3)
-HAZARD_SESSION_DEPTH = 0.4  # times log1p(earlier page views in this session)
-HAZARD_PREVIOUS_SESSION_PRICING = 0.8  # per pricing view of the previous session (capped at 4)
-HAZARD_RETURNING = 0.8  # in a second or later session
-HAZARD_SESSION_CHANNEL_SHARE = 0.5  # the session's channel counts half as much as the first touch
-HAZARD_MOBILE = -1.0
+# Conversion: a visitor converts with probability sigmoid(logit), the logit adding up their
+# latent intent (which also drives their share of pricing/customers page views), their first
+# touch's channel and their context (country, device).  A converter submits in the session
+# where their interest peaks: after the website page view (followed by another in its session)
+# with the highest score = pricing/customers views so far in that session + its channel's effect
+# + the previous session's pricing views + noise.  So recent behaviour (this and the previous
+# session, the traffic source) tells when a conversion comes; lifetime totals only tell who.
+CONVERSION_INTERCEPT = -0.8
+CONVERSION_INTENT = 5.0  # times (intent - its mean 1/3)
+CONVERSION_MOBILE = -0.8
+SUBMIT_SESSION_INTEREST = 1.0  # per pricing/customers view so far in the session (capped at 5)
+SUBMIT_PREVIOUS_SESSION_PRICING = 0.5  # per pricing view of the previous session (capped at 4)
+SUBMIT_CONTACT_PAGE = 0.8
+SUBMIT_SESSION_CHANNEL = 0.7  # times the session channel's effect
+SUBMIT_NOISE = 0.6  # times a uniform draw
 REPEAT_SUBMIT_PROB = 0.10
 NOISE_NAME_WEIGHTS = (0.5, 0.35, 0.15)  # link_click, web_vitals, application_error
 OTHER_APP_SPLIT = 0.6  # share of other-app sessions that are docs-site (rest mobile-app)
@@ -250,7 +269,7 @@ UTM_SUFFIXES = tuple(
     for utm in UTMS
 )
 #: Acquisition channels: conversion effect of the visitor's first touch (the session's own
-#: channel adds HAZARD_SESSION_CHANNEL_SHARE of it) and the share of first visits.
+#: channel scores SUBMIT_SESSION_CHANNEL times it) and the share of first visits.
 CHANNELS: tuple[tuple[str, float, float], ...] = (
     ("direct", 0.4, 0.22),
     ("organic_search", 0.0, 0.30),
@@ -744,26 +763,24 @@ def generate_events(
     chan_effect = np.asarray([e for _, e, _ in CHANNELS])
     country_effect = np.append([e for *_, e in COUNTRIES], 0.0)  # last: no geo
     mobile = np.asarray([m for _, _, m, _ in DEVICES])
-    cv = ev_v[cand]
+    logit_v = (CONVERSION_INTERCEPT + CONVERSION_INTENT * (intent_v - 1 / 3)
+               + chan_effect[first_touch_v]
+               + country_effect[np.where(no_geo_v, len(COUNTRIES), country_v)]
+               + CONVERSION_MOBILE * mobile[device_v])
+    converter_v = ~is_bot_v & (rng_events.random(n_vis) < 1.0 / (1.0 + np.exp(-logit_v)))
+    cand = cand[converter_v[ev_v[cand]]]
     cs = sess_of[cand]
-    pr_i, cu_i, pv_i = (x.astype(np.int64) for x in (is_pr, is_cu, pv_web))
+    interest = (is_pr | is_cu).astype(np.int64)
     s_pr = np.bincount(sess_of[is_pr], minlength=n_sess)
     prev_pr = np.where(s_idx[cs] > 1, s_pr[np.maximum(cs - 1, 0)], 0)
-    logit = (HAZARD_INTERCEPT
-             + HAZARD_SESSION_PRICING * np.minimum((in_session(pr_i) - pr_i)[cand], 4)
-             + HAZARD_SESSION_CUSTOMERS * np.minimum((in_session(cu_i) - cu_i)[cand], 3)
-             + HAZARD_SESSION_DEPTH * np.log1p((in_session(pv_i) - pv_i)[cand])
-             + HAZARD_PREVIOUS_SESSION_PRICING * np.minimum(prev_pr, 4)
-             + HAZARD_RETURNING * (s_idx[cs] > 1)
-             + chan_effect[first_touch_v[cv]]
-             + HAZARD_SESSION_CHANNEL_SHARE * chan_effect[s_chan[cs]]
-             + country_effect[np.where(no_geo_v[cv], len(COUNTRIES), country_v[cv])]
-             + HAZARD_MOBILE * mobile[device_v[cv]])
-    hit = cand[rng_events.random(len(cand)) < 1.0 / (1.0 + np.exp(-logit))]
-    _, first_hit = np.unique(ev_v[hit], return_index=True)
-    first_submit = hit[first_hit] + 1
+    score = (SUBMIT_SESSION_INTEREST * np.minimum(in_session(interest)[cand], 5)
+             + SUBMIT_PREVIOUS_SESSION_PRICING * np.minimum(prev_pr, 4)
+             + SUBMIT_CONTACT_PAGE * cat.is_contact[url[cand]]
+             + SUBMIT_SESSION_CHANNEL * chan_effect[s_chan[cs]]
+             + SUBMIT_NOISE * rng_events.random(len(cand)))
+    first_submit = _argmax_per_group(cand, ev_v[cand], score) + 1
     etype[first_submit] = SUBMIT
-    del cv, cs, pr_i, cu_i, pv_i, s_pr, prev_pr, logit, hit, first_hit
+    del cs, interest, s_pr, prev_pr, score, logit_v
     # Some converters come back and submit again later.
     first_at = np.full(n_vis, N, dtype=np.int64)
     first_at[ev_v[first_submit]] = first_submit
