@@ -303,7 +303,7 @@ def _dummy_env(target: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("target", ["snowflake", "bigquery"])
 def test_compile_with_dummy_credentials_and_check_the_sql(target: str, warehouse_venvs: dict[str, float], tmp_path: Path) -> None:
-    """dbt compile needs no warehouse, and its SQL passes the checker (default vars and every option on)."""
+    """dbt compile needs no warehouse, and its SQL passes the checker (default vars, every option on, web_minimal)."""
     variants = {
         "default": None,
         "all_options": {
@@ -314,6 +314,7 @@ def test_compile_with_dummy_credentials_and_check_the_sql(target: str, warehouse
             "snowplow__end_date": "2024-04-01 12:00:00",
             "snowplow__drop_immature_labels": True,
         },
+        "web_minimal": {"snowplow__attributes": "web_minimal"},
     }
     compiled = []
     for name, dbt_vars in variants.items():
