@@ -1,6 +1,7 @@
 {#-
     The column of `attribute` from its window aggregate `<name>__agg`
-    (attribute_window_item()), cast to its type: with no eligible event sum,
+    (attribute_window_item(); for a lifetime distinct count, the counter of
+    first occurrences `<name>__firsts`), cast to its type: with no eligible event sum,
     approx_count_distinct and unique_list give 0, the others default_value when
     set, else null. unique_list is the list's length, capped at 100 as Signals
     caps the list; time_since_* is t minus the first / last eligible event's
@@ -14,6 +15,9 @@
         {%- set expression = 'cast(' ~ dbt.datediff(since, 'derived_tstamp', 'microsecond') ~ ' as ' ~ prospect_scoring.double_type() ~ ') / ' ~ (attribute.time_unit_seconds * 1000000) ~ '.0' -%}
     {%- elif agg == 'first' and attribute.period is none -%}
         {%- set expression = 'case when ' ~ agg_column ~ '.t < derived_tstamp then ' ~ agg_column ~ '.v end' -%}
+    {%- elif agg in ['approx_count_distinct', 'unique_list'] and attribute.period is none -%}
+        {#- A counter of first occurrences (int_prospect__features_as_of_event). -#}
+        {%- set expression = ('least(' ~ attribute.name ~ '__firsts, 100)') if agg == 'unique_list' else attribute.name ~ '__firsts' -%}
     {%- elif agg == 'unique_list' -%}
         {%- set expression = 'least(' ~ agg_column ~ ', 100)' -%}
     {%- else -%}

@@ -22,8 +22,13 @@
 -#}
 {%- set conversion_event = prospect_scoring.conversion_event() -%}
 {%- set attributes = prospect_scoring.attributes() -%}
+{#- Lifetime distinct counts are counters of first occurrences (see first_occurrences). -#}
+{%- set lifetime_distinct = attributes | selectattr('aggregation', 'in', ['approx_count_distinct', 'unique_list']) | selectattr('period', 'none') | list -%}
 {%- set counters = attributes | selectattr('aggregation', 'equalto', 'counter') | list -%}
-{%- set others = attributes | rejectattr('aggregation', 'equalto', 'counter') | list -%}
+{%- for attribute in lifetime_distinct -%}
+    {%- do counters.append({'name': attribute.name ~ '__firsts', 'period': none}) -%}
+{%- endfor -%}
+{%- set others = attributes | rejectattr('aggregation', 'equalto', 'counter') | reject('in', lifetime_distinct) | list -%}
 {%- set history_only = prospect_scoring.staged_event_names() | reject('in', prospect_scoring.event_names()) | list -%}
 
 with
@@ -55,6 +60,26 @@ feature_hits as (
 
 ),
 
+-- A lifetime distinct count is the number of values whose first eligible event is
+-- strictly earlier: one 0/1 indicator per value's first occurrence (a partition by
+-- visitor and value; exact, and a counter thereafter, which shares the counters' sum).
+first_occurrences as (
+
+    select
+        *
+        {%- for attribute in lifetime_distinct %},
+        case
+            when {{ attribute.name }}__value is not null
+                and row_number() over (partition by domain_userid, {{ attribute.name }}__value order by derived_tstamp) = 1
+                then 1
+            else 0
+        end as {{ attribute.name }}__firsts__hit
+        {%- endfor %}
+
+    from feature_hits
+
+),
+
 features_as_of_event as (
 
     select
@@ -82,7 +107,7 @@ features_as_of_event as (
         {%- endif %}
         data_end_tstamp
 
-    from feature_hits
+    from first_occurrences
 
 ),
 
