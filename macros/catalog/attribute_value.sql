@@ -12,7 +12,7 @@
     {%- set agg = attribute.aggregation -%}
     {%- if agg in ['time_since_first', 'time_since_last'] -%}
         {%- set since = agg_column if attribute.period is not none or agg == 'time_since_last' else 'case when ' ~ agg_column ~ ' < derived_tstamp then ' ~ agg_column ~ ' end' -%}
-        {%- set expression = 'cast(' ~ dbt.datediff(since, 'derived_tstamp', 'microsecond') ~ ' as ' ~ prospect_scoring.double_type() ~ ') / ' ~ (attribute.time_unit_seconds * 1000000) ~ '.0' -%}
+        {%- set expression = 'cast(' ~ prospect_scoring.microseconds_between(since, 'derived_tstamp') ~ ' as ' ~ prospect_scoring.double_type() ~ ') / ' ~ (attribute.time_unit_seconds * 1000000) ~ '.0' -%}
     {%- elif agg == 'first' and attribute.period is none -%}
         {%- set expression = 'case when ' ~ agg_column ~ '.t < derived_tstamp then ' ~ agg_column ~ '.v end' -%}
     {%- elif agg in ['approx_count_distinct', 'unique_list'] and attribute.period is none -%}
