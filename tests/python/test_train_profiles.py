@@ -103,7 +103,7 @@ def test_bigquery_without_the_optional_client_and_unknown_types(tmp_path: Path) 
     def target(kind: str) -> TargetConfig:
         return TargetConfig("p", "t", kind, {"type": kind}, tmp_path, tmp_path / "profiles.yml")
 
-    with pytest.raises(TrainingError, match=r"install it: pip install -r requirements\.txt -r requirements-bigquery\.txt"):
+    with pytest.raises(TrainingError, match=r"install it: pip install -r requirements\.txt -r requirements-bigquery"):
         open_reader(target("bigquery"))
     with pytest.raises(TrainingError, match="unsupported target type 'postgres'"):
         open_reader(target("postgres"))
