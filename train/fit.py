@@ -1,18 +1,25 @@
-"""Train the prospect-scoring model: ``python train/fit.py --help``.
+"""Train the prospect-scoring model: ``python train/fit.py --help`` (or ``prospect-train``).
 
-Thin wrapper around :func:`prospect_model.cli.main`; run from anywhere (this
-file's folder, ``train/``, is on ``sys.path`` when it is run as a script).
+Thin wrapper around :func:`prospect_model.cli.main`. Run as a script, Python puts
+this file's folder (``train/``) first on the module path, so the package is found
+whether or not it is installed (``make install`` installs it). Ctrl-C at any
+point, imports included, prints one line and exits with status 130.
 """
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from prospect_model.cli import main  # noqa: E402
+def run() -> int:
+    """Import the command line and run it."""
+    try:
+        from prospect_model.cli import main
+    except KeyboardInterrupt:
+        print("error: interrupted; existing output files were left unchanged", file=sys.stderr)
+        return 130
+    return main()
+
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -2,19 +2,25 @@
 
 Not a conftest (imported explicitly by ``test_train_*.py``). The databases follow
 the CONTRACT of the dbt project: ``main.final_training`` (one row per event:
-``event_id``, ``domain_userid``, ``derived_tstamp``, ``event_name``, BIGINT
-feature counts, BOOLEAN ``target_had_submit_form_next1h``, optional BOOLEAN
-``is_label_mature``) and ``main.final_training_columns`` (``column_name``,
-``column_role``, ``ordinal``, ``description``).
+``event_id``, ``domain_userid``, ``derived_tstamp``, ``event_name``, features
+(BIGINT counts by default, any DuckDB type with ``feature_types``), BOOLEAN
+``target_had_submit_form_next1h``, optional BOOLEAN ``is_label_mature``) and
+``main.final_training_columns`` (``column_name``, ``column_role``, ``ordinal``,
+``description``, ``data_type``, ``feature_kind``, ``aggregation``,
+``default_value``, ``serving_transform``, ``signals_definition``,
+``training_row_count``, ``build_invocation_id``; ``legacy_contract=True``
+writes only the first four, as older builds did).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -23,8 +29,6 @@ import pandas as pd
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TRAIN_DIR = REPO_ROOT / "train"
 FIT_SCRIPT = TRAIN_DIR / "fit.py"
-if str(TRAIN_DIR) not in sys.path:  # also works without `pythonpath = train` in pytest.ini
-    sys.path.insert(0, str(TRAIN_DIR))
 
 FEATURES = ["num_page_views", "num_pricing_views", "num_customers_views"]
 TARGET = "target_had_submit_form_next1h"
@@ -117,7 +121,7 @@ def make_events(
 def column_rows(
     features: Sequence[str] = FEATURES, *, with_maturity: bool = True
 ) -> list[tuple[str, str, int, str]]:
-    """Rows of final_training_columns in the contract's layout."""
+    """Rows of final_training_columns in the contract's first four columns."""
     rows = [
         ("event_id", "identifier"),
         ("domain_userid", "identifier"),
@@ -131,6 +135,19 @@ def column_rows(
     return [(name, role, i + 1, DESCRIPTIONS.get(name, name)) for i, (name, role) in enumerate(rows)]
 
 
+def counter_details(name: str) -> dict[str, Any]:
+    """The contract's details of a counter feature (as dbt renders them)."""
+    return {
+        "data_type": "integer", "feature_kind": "numeric", "aggregation": "counter", "default_value": "0",
+        "signals_definition": json.dumps({"name": name, "type": "int64", "aggregation": "counter",
+                                          "events": [{"name": "page_view"}]}),
+    }
+
+
+CONTRACT_COLUMNS = ("data_type", "feature_kind", "aggregation", "default_value", "serving_transform",
+                    "signals_definition")
+
+
 def write_database(
     path: Path,
     events: pd.DataFrame | None,
@@ -139,12 +156,23 @@ def write_database(
     with_maturity: bool = True,
     columns: Iterable[tuple[str, str, int, str]] | None = None,
     with_columns_table: bool = True,
+    feature_types: Mapping[str, str] | None = None,
+    details: Mapping[str, Mapping[str, Any]] | None = None,
+    legacy_contract: bool = False,
+    training_row_count: int | None = None,
+    build_id: str = "test-build-1",
 ) -> Path:
-    """Write ``main.final_training`` (unless ``events`` is None) and ``final_training_columns``."""
+    """Write ``main.final_training`` (unless ``events`` is None) and ``final_training_columns``.
+
+    ``details`` gives per-feature contract columns (default: a counter's, see
+    :func:`counter_details`, for every BIGINT feature); ``training_row_count``
+    defaults to the number of events written.
+    """
+    feature_types = dict(feature_types or {})
     con = duckdb.connect(str(path))
     try:
         if events is not None:
-            feature_sql = "".join(f', "{f}"::BIGINT AS "{f}"' for f in features)
+            feature_sql = "".join(f', "{f}"::{feature_types.get(f, "BIGINT")} AS "{f}"' for f in features)
             maturity_sql = f', "{MATURITY}"::BOOLEAN AS "{MATURITY}"' if with_maturity else ""
             con.register("events_df", events)
             con.execute(
@@ -155,13 +183,38 @@ def write_database(
             )
             con.unregister("events_df")
         if with_columns_table:
-            con.execute(
-                "CREATE TABLE main.final_training_columns (column_name VARCHAR, column_role VARCHAR, "
-                "ordinal INTEGER, description VARCHAR)"
-            )
             rows = list(columns) if columns is not None else column_rows(features, with_maturity=with_maturity)
-            if rows:
-                con.executemany("INSERT INTO main.final_training_columns VALUES (?, ?, ?, ?)", rows)
+            if legacy_contract:
+                con.execute(
+                    "CREATE TABLE main.final_training_columns (column_name VARCHAR, column_role VARCHAR, "
+                    "ordinal INTEGER, description VARCHAR)"
+                )
+                if rows:
+                    con.executemany("INSERT INTO main.final_training_columns VALUES (?, ?, ?, ?)", rows)
+            else:
+                extra = ", ".join(f"{c} VARCHAR" for c in CONTRACT_COLUMNS)
+                con.execute(
+                    "CREATE TABLE main.final_training_columns (column_name VARCHAR, column_role VARCHAR, "
+                    f"ordinal INTEGER, description VARCHAR, {extra}, training_row_count BIGINT, "
+                    "build_invocation_id VARCHAR)"
+                )
+                count = training_row_count
+                if count is None:
+                    count = len(events) if events is not None else 0
+                full = []
+                for name, role, ordinal, description in rows:
+                    info: Mapping[str, Any] = {}
+                    if role == "feature":
+                        if details is not None and name in details:
+                            info = details[name]
+                        elif feature_types.get(name, "BIGINT") == "BIGINT":
+                            info = counter_details(name)
+                    full.append((name, role, ordinal, description, *[info.get(c) for c in CONTRACT_COLUMNS],
+                                 count, build_id))
+                if full:
+                    con.executemany(
+                        f"INSERT INTO main.final_training_columns VALUES ({', '.join(['?'] * 12)})", full
+                    )
     finally:
         con.close()
     return path

@@ -11,14 +11,22 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .defaults import (
+    CLASS_WEIGHTS,
+    DEFAULT_CLASS_WEIGHT,
+    DEFAULT_CV_FOLDS,
+    DEFAULT_CV_MAX_ROWS,
+    DEFAULT_MODEL,
+    DEFAULT_NUMERIC_TRANSFORM,
     DEFAULT_OUTPUT_DIR,
     DEFAULT_SEED,
     DEFAULT_SPLIT,
     DEFAULT_TABLE,
     DEFAULT_TEST_SIZE,
+    MODEL_KINDS,
+    NUMERIC_TRANSFORMS,
     SPLIT_KINDS,
 )
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_OK, TrainingError
@@ -58,15 +66,40 @@ def _seed(text: str) -> int:
     return value
 
 
+def _threshold(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number strictly between 0 and 1, not {text!r}") from None
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"must be strictly between 0 and 1, not {text}")
+    return value
+
+
+def _int_between(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be an integer, not {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low:,} and {high:,}, not {text}")
+        return value
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (``--help`` documents every option)."""
     parser = _Parser(
         prog="fit.py",
         description=(
-            "Train the prospect-scoring model (the tutorial's class-balanced logistic regression) "
-            "on the final_training table built by dbt, evaluate it against a training-prior "
-            "baseline on held-out rows, and write model.joblib, metadata.json, report.md and "
-            "plots. Features and target come from the final_training_columns table."
+            "Train the prospect-scoring model on the final_training table built by dbt: a "
+            "scikit-learn Pipeline (preprocessing built from the final_training_columns contract, "
+            "then a logistic regression or gradient-boosted trees), cross-validated over "
+            "visitor-grouped folds against three baselines (prior, best single feature, the "
+            "tutorial's model), tested on held-out rows; writes model.joblib, metadata.json, "
+            "report.md and plots as one run directory switched in atomically."
         ),
         epilog=(
             "Exit status: 0 success, 2 bad input or configuration (one 'error:' line on stderr), "
@@ -106,7 +139,41 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--split", choices=SPLIT_KINDS, default=DEFAULT_SPLIT,
         help="'visitor' (default) keeps each domain_userid on one side of a stratified split; "
-        "'rows' reproduces the tutorial's stratified train_test_split over rows.",
+        "'rows' reproduces the tutorial's stratified train_test_split over rows; 'time' tests on the "
+        "last part of the observed period and trains on rows whose label matured before the cut.",
+    )
+    parser.add_argument(
+        "--model", choices=MODEL_KINDS, default=DEFAULT_MODEL,
+        help="'logreg' (default): logistic regression on transformed, scaled numeric features and "
+        "one-hot categories; 'hgb': HistGradientBoostingClassifier with native categorical support.",
+    )
+    parser.add_argument(
+        "--numeric-transform", choices=NUMERIC_TRANSFORMS, default=DEFAULT_NUMERIC_TRANSFORM,
+        help="logreg only: transform of numeric features before scaling: 'asinh' (default; like log "
+        "for large counts), 'log1p', or 'none' (raw values, no scaling: the tutorial's inputs).",
+    )
+    parser.add_argument(
+        "--class-weight", choices=CLASS_WEIGHTS, default=DEFAULT_CLASS_WEIGHT,
+        help="'none' (default): probabilities estimate the real conversion rate; 'balanced': the "
+        "tutorial's weighting (inflates probabilities).",
+    )
+    parser.add_argument(
+        "--threshold", type=_threshold, default=None, metavar="P",
+        help="Decision threshold for accuracy, F1 and the confusion matrix (default: the best F1 over "
+        "the out-of-fold predictions of the training side). The tutorial's is 0.5.",
+    )
+    parser.add_argument(
+        "--cv-folds", type=_int_between(2, 20), default=DEFAULT_CV_FOLDS, metavar="K",
+        help=f"Cross-validation folds of the training side, grouped by visitor (default: {DEFAULT_CV_FOLDS}).",
+    )
+    parser.add_argument(
+        "--cv-max-rows", type=_int_between(1000, 10**10), default=DEFAULT_CV_MAX_ROWS, metavar="N",
+        help=f"Most training rows of one cross-validation fit; beyond that a random sample of visitors "
+        f"(default: {DEFAULT_CV_MAX_ROWS:,}). The final model is fitted on the whole training side.",
+    )
+    parser.add_argument(
+        "--horizon-seconds", type=_int_between(1, 365 * 86400), default=None, metavar="S",
+        help="Label horizon for --split time (default: as stated in final_training_columns).",
     )
     parser.add_argument(
         "--verbose", "-v", action="store_true",
@@ -128,8 +195,25 @@ def configure_logging(verbose: bool) -> None:
     logger.setLevel(logging.DEBUG if verbose else logging.INFO)
 
 
+INTERRUPTED_MESSAGE = "error: interrupted; existing output files were left unchanged"
+EXIT_INTERRUPTED = 130
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (see module docstring)."""
+    """Run the command line; returns the exit status (see module docstring). Ctrl-C: one line, 130."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print(INTERRUPTED_MESSAGE, file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def entry() -> None:
+    """Console script ``prospect-train``."""
+    sys.exit(main())
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -152,6 +236,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         test_size=args.test_size,
         seed=args.seed,
         split=args.split,
+        model=args.model,
+        numeric_transform=args.numeric_transform,
+        class_weight=args.class_weight,
+        threshold=args.threshold,
+        cv_folds=args.cv_folds,
+        cv_max_rows=args.cv_max_rows,
+        horizon_seconds=args.horizon_seconds,
     )
     try:
         run_training(options)
@@ -160,9 +251,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             log.exception("training failed")
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("error: interrupted; existing output files were left unchanged", file=sys.stderr)
-        return 130
     except Exception as exc:  # noqa: BLE001 - last-resort report for bugs
         if args.verbose:
             log.exception("unexpected error")

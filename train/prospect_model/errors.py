@@ -28,3 +28,12 @@ class TrainingError(Exception):
     def message(self) -> str:
         """The one-line, user-facing message."""
         return str(self)
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its ``msg``/``message`` if it has one), whitespace
+    collapsed; the exception's class name when the message is empty. The one helper every reader
+    uses to turn a client's error into a one-line message."""
+    text = str(getattr(exc, "msg", None) or getattr(exc, "message", None) or exc).strip()
+    first = text.splitlines()[0] if text else ""
+    return " ".join(first.split()) or type(exc).__name__

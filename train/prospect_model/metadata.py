@@ -11,12 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from .dataset import TrainingData
-from .modeling import Evaluation, FitResult, coefficients
+from .modeling import intercept
+from .preprocessing import describe_preprocessing, output_feature_names
 from .profiles import TargetConfig
+from .reading import TrainingData
 from .splitting import Split, side_counts
+from .validation import describe_folds
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"
 REPORT_FILE = "report.md"
@@ -28,6 +30,13 @@ BASELINE_DESCRIPTION = (
     "constant probability = positive rate of the training rows; predicted class = "
     "training majority class"
 )
+BASELINE_DESCRIPTIONS = {
+    "prior": BASELINE_DESCRIPTION,
+    "best_feature": "the feature that ranks the training rows best (ROC AUC on the training side), used as a "
+    "score (a categorical one: the training positive rate of its value); ranking metrics only",
+    "tutorial": "the tutorial's LogisticRegression(class_weight='balanced') on num_page_views, "
+    "num_pricing_views, num_customers_views (raw counts), threshold 0.5",
+}
 
 
 def library_versions() -> dict[str, str | None]:
@@ -51,24 +60,34 @@ def build_metadata(
     data: TrainingData,
     target: TargetConfig,
     location: str,
-    columns_table: str,
+    options: Any,
     split: Split,
-    test_size: float,
-    seed: int,
-    fit: FitResult,
-    evaluation: Evaluation,
+    trained: Any,
     timings: dict[str, float],
     artifact_files: list[str],
     trained_at: str | None = None,
 ) -> dict[str, Any]:
-    """Assemble the metadata dictionary (JSON-ready)."""
+    """Assemble the metadata dictionary (JSON-ready).
+
+    ``options`` is the run's :class:`~.pipeline.TrainingOptions`, ``trained`` its
+    :class:`~.pipeline.Trained`. Keys other programs rely on: ``features`` (the
+    columns ``predict_proba`` takes, in order), ``threshold`` (``prob >= threshold``
+    is a predicted conversion), ``feature_contract`` (one entry per feature, in
+    feature order: name, feature_kind, data_type, aggregation, default_value,
+    serving_transform, signals_definition (object or null), description) and
+    ``model.kind`` (``logreg`` or ``hgb``).
+    """
+    fit, evaluation, cv = trained.fit, trained.evaluation, trained.cv
     model = fit.model
+    classifier = model.named_steps["classifier"]
+    model_options = options.model_options()
     counts = side_counts(split, data.y, data.groups)
+    spec = data.spec
     return {
         "schema_version": SCHEMA_VERSION,
         "trained_at_utc": trained_at or utc_now(),
         "table": data.table,
-        "columns_table": columns_table,
+        "columns_table": options.columns_table,
         "data_source": location,
         "dbt": {
             "profile": target.profile_name,
@@ -76,42 +95,66 @@ def build_metadata(
             "type": target.type,
             "profiles_yml": str(target.profiles_path),
             "project_dir": str(target.project_dir),
+            "build_invocation_id": spec.build_invocation_id,
         },
         "features": data.features,
-        "feature_descriptions": {f: data.spec.descriptions.get(f, "") for f in data.features},
-        "target": data.spec.target,
+        "used_features": data.used_features,
+        "dropped_features": data.dropped,
+        "feature_descriptions": {f: spec.descriptions.get(f, "") for f in data.features},
+        "feature_contract": [spec.column(f).as_metadata() for f in data.features],
+        "target": spec.target,
         "label_maturity_column": data.label_maturity_column,
         "rows_in_table": data.rows_in_table,
         "rows_excluded_immature": data.rows_excluded_immature,
         "rows_used": data.n_rows,
         "visitors_used": data.n_visitors,
         "split": split.kind,
-        "seed": seed,
-        "test_size": test_size,
+        "split_info": split.info,
+        "seed": options.seed,
+        "test_size": float(options.test_size),
         "row_order": list(data.order_by),
         "counts": counts,
+        "threshold": cv.threshold,
+        "threshold_source": cv.threshold_source,
         "model": {
-            "class": f"{type(model).__module__.split('._')[0]}.{type(model).__qualname__}",
-            "params": model.get_params(),
+            "kind": model_options.kind,
+            "class": "sklearn.pipeline.Pipeline",
+            "estimator": f"{type(classifier).__module__.split('._')[0]}.{type(classifier).__qualname__}",
+            "params": classifier.get_params(),
+            "class_weight": model_options.class_weight,
+            "numeric_transform": model_options.numeric_transform if model_options.kind == "logreg" else None,
+            "preprocessing": describe_preprocessing(spec, data.used_features, model_options),
+            "output_features": output_feature_names(model),
             "file": MODEL_FILE,
-            "classes": [bool(c) if isinstance(c, (bool, np.bool_)) else c for c in model.classes_],
+            "classes": [bool(c) if isinstance(c, (bool, np.bool_)) else c for c in classifier.classes_],
             "n_iter": fit.n_iter,
             "converged": fit.converged,
             "fit_warnings": fit.warnings,
+            "fit_rows": len(split.train),
         },
-        "coefficients": coefficients(model, data.features),
-        "intercept": float(model.intercept_[0]),
-        "metrics": {"model": evaluation.model_metrics, "baseline": evaluation.baseline_metrics},
+        "coefficients": evaluation.coefficients,
+        "intercept": intercept(model),
+        "permutation_importance": evaluation.importance,
+        "verdict": trained.verdict,
+        "best_feature": trained.best_feature,
+        "cross_validation": describe_folds(cv),
+        "metrics": {
+            "model": evaluation.model_metrics,
+            "baseline": evaluation.baseline_metrics["prior"],
+            "baselines": evaluation.baseline_metrics,
+        },
         "baseline": {
             "description": BASELINE_DESCRIPTION,
-            "probability": evaluation.baseline_prob,
-            "predicted_class": evaluation.baseline_class,
+            "probability": evaluation.prior,
+            "predicted_class": int(evaluation.prior >= 0.5),
         },
+        "baselines": BASELINE_DESCRIPTIONS,
         "classification_report": evaluation.classification_report,
         "confusion_matrix": {
             "labels": ["no conversion", "conversion"],
             "rows": "actual",
             "columns": "predicted",
+            "threshold": evaluation.threshold,
             "model": evaluation.confusion_matrix,
             "baseline": evaluation.baseline_confusion_matrix,
         },

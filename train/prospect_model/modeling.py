@@ -1,18 +1,21 @@
-"""Fit the tutorial's model, evaluate it, and evaluate the prior baseline.
+"""Fit the model, score rows, compute metrics, choose the threshold; the baselines.
 
-The model is exactly the tutorial's ``LogisticRegression(random_state=seed,
-class_weight='balanced')`` (default lbfgs solver), fitted on a DataFrame with the
-feature names so ``predict_proba(df[features])[:, 1]`` works when serving.
+The model is the Pipeline of :mod:`.preprocessing`. By default
+(``--class-weight none``) it is fitted on the rows as they are, so its
+probabilities estimate the real conversion rate (log loss and Brier score can be
+compared with the prior's); ``--class-weight balanced`` reproduces the
+tutorial's weighting, which inflates probabilities.
 
-The baseline knows only the training prior: it predicts the constant
-probability ``p = positive rate of the training rows`` for every test row, and
-the training majority class (``p >= 0.5``, i.e. almost always "no conversion")
-as its class. So its ROC AUC is 0.5, its PR AUC is the test positive rate, its
-log loss is the cross-entropy of the prior, and its accuracy is the share of the
-majority class (F1 is 0 when it never predicts a conversion). Note that
-``class_weight='balanced'`` shifts the model's probabilities upwards (the
-classes are weighted as if they were equally frequent), so its log loss and
-calibration can be worse than the baseline's even when it ranks well.
+Baselines, evaluated on exactly the rows the model is evaluated on:
+
+* ``prior``: the constant probability "positive rate of the training rows";
+* ``best_feature``: the one feature that ranks the training rows best (ROC AUC,
+  chosen on the training side only), used as a score: its value (negated if
+  larger values mean fewer conversions; NULL -> median), or for a categorical one
+  the positive rate of its value in the training rows. A score, not a
+  probability: only ranking metrics (ROC AUC, PR AUC) are given;
+* ``tutorial``: the tutorial's ``LogisticRegression(class_weight='balanced')``
+  on its three raw counters, when they are features (threshold 0.5, as there).
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from __future__ import annotations
 import logging
 import time
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,144 +34,227 @@ from sklearn.metrics import (
     accuracy_score,
     average_precision_score,
     brier_score_loss,
-    classification_report,
-    confusion_matrix,
     f1_score,
     log_loss,
+    precision_recall_curve,
     precision_score,
     recall_score,
     roc_auc_score,
 )
+from sklearn.pipeline import Pipeline
+
+from .contract import FeatureSpec
+from .preprocessing import ModelOptions, build_pipeline
 
 log = logging.getLogger(__name__)
 
 #: Metric keys in display order, with labels for tables.
 METRIC_LABELS: dict[str, str] = {
-    "accuracy": "Accuracy",
-    "f1": "F1",
-    "precision": "Precision",
-    "recall": "Recall",
     "roc_auc": "ROC AUC",
     "pr_auc": "PR AUC (average precision)",
     "log_loss": "Log loss",
     "brier": "Brier score",
+    "accuracy": "Accuracy",
+    "f1": "F1",
+    "precision": "Precision",
+    "recall": "Recall",
 }
+#: Metrics that only need a ranking score.
+RANKING_METRICS: tuple[str, ...] = ("roc_auc", "pr_auc")
+#: Metrics where lower is better.
+LOWER_IS_BETTER: frozenset[str] = frozenset({"log_loss", "brier"})
+#: The tutorial's three counters (the ``tutorial`` baseline needs them all).
+TUTORIAL_FEATURES: tuple[str, ...] = ("num_page_views", "num_pricing_views", "num_customers_views")
+TUTORIAL_THRESHOLD = 0.5
+BASELINE_NAMES: tuple[str, ...] = ("prior", "best_feature", "tutorial")
 
 
 @dataclass
 class FitResult:
-    """The fitted estimator and facts about the fit."""
+    """The fitted pipeline and facts about the fit."""
 
-    model: LogisticRegression
+    model: Pipeline
     seconds: float
     n_iter: int
     converged: bool
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass
-class Evaluation:
-    """Held-out predictions and metrics of the model and the prior baseline."""
-
-    y_true: np.ndarray
-    prob: np.ndarray
-    pred: np.ndarray
-    baseline_prob: float
-    baseline_class: int
-    model_metrics: dict[str, float]
-    baseline_metrics: dict[str, float]
-    classification_report: dict[str, object]
-    classification_report_text: str
-    confusion_matrix: list[list[int]]
-    baseline_confusion_matrix: list[list[int]]
-
-
-def make_model(seed: int) -> LogisticRegression:
-    """The tutorial's estimator."""
-    return LogisticRegression(random_state=seed, class_weight="balanced")
-
-
-def fit_model(X_train: pd.DataFrame, y_train: np.ndarray, seed: int) -> FitResult:
-    """Fit the tutorial's LogisticRegression; warnings (e.g. convergence) are logged and kept."""
-    model = make_model(seed)
+def fit_model(
+    frame: pd.DataFrame, y: np.ndarray, spec: FeatureSpec, used: Sequence[str], options: ModelOptions,
+    *, quiet: bool = False,
+) -> FitResult:
+    """Build and fit the pipeline; warnings (e.g. convergence) are logged and kept."""
+    model = build_pipeline(spec, used, options, len(y))
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        model.fit(X_train, y_train)
+        model.fit(frame, y)
     seconds = time.perf_counter() - start
-    messages = [" ".join(str(w.message).split()) for w in caught]
-    for message in messages:
-        log.warning("fit: %s", message)
-    n_iter = int(np.max(model.n_iter_))
-    converged = n_iter < model.max_iter
-    log.info(
-        "fitted LogisticRegression on %d rows x %d features in %.2f s (%d lbfgs iterations%s)",
-        X_train.shape[0], X_train.shape[1], seconds, n_iter, "" if converged else ", not converged",
-    )
+    messages = list(dict.fromkeys(" ".join(str(w.message).split()) for w in caught))
+    classifier = model.named_steps["classifier"]
+    n_iter = int(np.max(classifier.n_iter_))
+    converged = n_iter < classifier.max_iter if options.kind == "logreg" else True
+    if not quiet:
+        for message in messages:
+            log.warning("fit: %s", message)
+        log.info(
+            "fitted %s on %d rows x %d features in %.2f s (%d iterations%s)",
+            type(classifier).__name__, frame.shape[0], len(used), seconds, n_iter,
+            "" if converged else ", not converged",
+        )
     return FitResult(model=model, seconds=seconds, n_iter=n_iter, converged=converged, warnings=messages)
 
 
-def classification_metrics(y_true: np.ndarray, prob: np.ndarray, pred: np.ndarray) -> dict[str, float]:
-    """Accuracy, F1, precision, recall, ROC AUC, PR AUC, log loss and Brier score."""
+def predict(model: Any, frame: pd.DataFrame) -> np.ndarray:
+    """P(conversion) of each row."""
+    return np.asarray(model.predict_proba(frame)[:, 1], dtype=np.float64)
+
+
+def classification_metrics(y_true: np.ndarray, prob: np.ndarray, threshold: float | None) -> dict[str, float | None]:
+    """Ranking metrics, probability metrics and (with a threshold) the thresholded ones.
+
+    ``threshold=None`` marks ``prob`` as a score that is not a probability: only ROC
+    AUC and PR AUC are given, the others are None.
+    """
     y = np.asarray(y_true).astype(np.int8)
-    pred = np.asarray(pred).astype(np.int8)
-    return {
-        "accuracy": float(accuracy_score(y, pred)),
-        "f1": float(f1_score(y, pred, zero_division=0)),
-        "precision": float(precision_score(y, pred, zero_division=0)),
-        "recall": float(recall_score(y, pred, zero_division=0)),
-        "roc_auc": float(roc_auc_score(y, prob)),
-        "pr_auc": float(average_precision_score(y, prob)),
-        "log_loss": float(log_loss(y, prob, labels=[0, 1])),
-        "brier": float(brier_score_loss(y, prob)),
-    }
-
-
-def evaluate(
-    model: LogisticRegression, X_test: pd.DataFrame, y_test: np.ndarray, y_train: np.ndarray
-) -> Evaluation:
-    """Evaluate ``model`` and the training-prior baseline on the held-out rows."""
-    prob = model.predict_proba(X_test)[:, 1]
-    pred = np.asarray(model.predict(X_test)).astype(np.int8)
-    y = np.asarray(y_test).astype(np.int8)
-    prior = float(np.mean(y_train))
-    majority = int(prior >= 0.5)
-    baseline_prob = np.full(len(y), prior)
-    baseline_pred = np.full(len(y), majority, dtype=np.int8)
-    report = classification_report(
-        y, pred, labels=[0, 1], target_names=["no conversion", "conversion"],
-        output_dict=True, zero_division=0,
+    metrics: dict[str, float | None] = {key: None for key in METRIC_LABELS}
+    metrics["roc_auc"] = float(roc_auc_score(y, prob))
+    metrics["pr_auc"] = float(average_precision_score(y, prob))
+    if threshold is None:
+        return metrics
+    clipped = np.clip(prob, 1e-15, 1 - 1e-15)
+    pred = (prob >= threshold).astype(np.int8)
+    metrics.update(
+        log_loss=float(log_loss(y, clipped, labels=[0, 1])),
+        brier=float(brier_score_loss(y, prob)),
+        accuracy=float(accuracy_score(y, pred)),
+        f1=float(f1_score(y, pred, zero_division=0)),
+        precision=float(precision_score(y, pred, zero_division=0)),
+        recall=float(recall_score(y, pred, zero_division=0)),
     )
-    report_text = classification_report(
-        y, pred, labels=[0, 1], target_names=["no conversion", "conversion"], digits=4, zero_division=0,
-    )
-    return Evaluation(
-        y_true=y,
-        prob=prob,
-        pred=pred,
-        baseline_prob=prior,
-        baseline_class=majority,
-        model_metrics=classification_metrics(y, prob, pred),
-        baseline_metrics=classification_metrics(y, baseline_prob, baseline_pred),
-        classification_report=report,
-        classification_report_text=report_text,
-        confusion_matrix=confusion_matrix(y, pred, labels=[0, 1]).tolist(),
-        baseline_confusion_matrix=confusion_matrix(y, baseline_pred, labels=[0, 1]).tolist(),
-    )
+    return metrics
 
 
-def metrics_table(evaluation: Evaluation) -> str:
-    """A compact plain-text table of model vs baseline metrics (for logging)."""
-    width = max(len(label) for label in METRIC_LABELS.values())
-    lines = [f"{'metric':<{width}}  {'model':>8}  {'baseline':>8}"]
-    for key, label in METRIC_LABELS.items():
-        lines.append(
-            f"{label:<{width}}  {evaluation.model_metrics[key]:>8.4f}  "
-            f"{evaluation.baseline_metrics[key]:>8.4f}"
+def best_f1_threshold(y_true: np.ndarray, prob: np.ndarray) -> float:
+    """The probability threshold with the best F1 on these rows (``prob >= t`` is "conversion")."""
+    precision, recall, thresholds = precision_recall_curve(np.asarray(y_true).astype(np.int8), prob)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)
+    best = int(np.argmax(f1[:-1])) if len(thresholds) else 0
+    return float(thresholds[best]) if len(thresholds) else 0.5
+
+
+# --------------------------------------------------------------------------- baselines
+
+
+@dataclass(frozen=True)
+class SingleFeatureScore:
+    """A feature used as a score (see module docstring)."""
+
+    feature: str
+    kind: str
+    sign: float = 1.0
+    fill: float = 0.0
+    rates: dict[Any, float] = field(default_factory=dict)
+    default_rate: float = 0.0
+    training_roc_auc: float = 0.5
+
+    def score(self, frame: pd.DataFrame) -> np.ndarray:
+        values = frame[self.feature]
+        if self.kind == "categorical":
+            mapped = values.map(lambda v: self.rates.get(v, self.default_rate))
+            return np.asarray(mapped, dtype=np.float64)
+        return self.sign * np.nan_to_num(np.asarray(values, dtype=np.float64), nan=self.fill)
+
+
+def fit_single_feature(frame: pd.DataFrame, y: np.ndarray, feature: str, kind: str) -> SingleFeatureScore:
+    """Learn the score of one feature on training rows."""
+    values = frame[feature]
+    if kind == "categorical":
+        keys = values.where(values.notna(), None)
+        rates = pd.Series(y.astype(np.float64)).groupby(keys.to_numpy(), dropna=False).mean()
+        prior = float(np.mean(y))
+        base = SingleFeatureScore(feature, kind, rates={k: float(v) for k, v in rates.items()}, default_rate=prior)
+        auc = _auc(y, base.score(frame))
+        return SingleFeatureScore(feature, kind, rates=base.rates, default_rate=prior, training_roc_auc=auc)
+    numeric = np.asarray(values, dtype=np.float64)
+    fill = float(np.nanmedian(numeric))
+    auc = _auc(y, np.nan_to_num(numeric, nan=fill))
+    sign = 1.0 if auc >= 0.5 else -1.0
+    return SingleFeatureScore(feature, kind, sign=sign, fill=fill, training_roc_auc=max(auc, 1.0 - auc))
+
+
+def _auc(y: np.ndarray, score: np.ndarray) -> float:
+    return float(roc_auc_score(np.asarray(y).astype(np.int8), score))
+
+
+def best_single_feature(frame: pd.DataFrame, y: np.ndarray, spec: FeatureSpec, used: Sequence[str]) -> SingleFeatureScore:
+    """The feature whose score ranks these (training) rows best."""
+    scores = [fit_single_feature(frame, y, feature, spec.kind(feature)) for feature in used]
+    return max(scores, key=lambda s: s.training_roc_auc)
+
+
+def has_tutorial_features(used: Sequence[str]) -> bool:
+    """Whether the tutorial's three counters are among the (used) features."""
+    return all(f in used for f in TUTORIAL_FEATURES)
+
+
+def fit_tutorial(frame: pd.DataFrame, y: np.ndarray, seed: int) -> LogisticRegression:
+    """The tutorial's model on its three raw counters (NULL -> 0, as its serving code)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return LogisticRegression(random_state=seed, class_weight="balanced").fit(
+            frame[list(TUTORIAL_FEATURES)].fillna(0.0), y
         )
-    return "\n".join(lines)
 
 
-def coefficients(model: LogisticRegression, features: list[str]) -> dict[str, float]:
-    """The fitted coefficients by feature name."""
-    return {name: float(value) for name, value in zip(features, model.coef_[0], strict=True)}
+def score_tutorial(model: LogisticRegression, frame: pd.DataFrame) -> np.ndarray:
+    """P(conversion) of the tutorial's model."""
+    return np.asarray(model.predict_proba(frame[list(TUTORIAL_FEATURES)].fillna(0.0))[:, 1], dtype=np.float64)
+
+
+@dataclass
+class Baselines:
+    """The baselines fitted on one set of training rows."""
+
+    prior: float
+    best_feature: SingleFeatureScore
+    tutorial: LogisticRegression | None
+
+    def metrics(self, frame: pd.DataFrame, y: np.ndarray) -> dict[str, dict[str, float | None]]:
+        """Metrics of each baseline on these rows."""
+        out = {
+            "prior": classification_metrics(y, np.full(len(y), self.prior), threshold=0.5),
+            "best_feature": classification_metrics(y, self.best_feature.score(frame), threshold=None),
+        }
+        if self.tutorial is not None:
+            out["tutorial"] = classification_metrics(y, score_tutorial(self.tutorial, frame), TUTORIAL_THRESHOLD)
+        return out
+
+
+def fit_baselines(
+    frame: pd.DataFrame, y: np.ndarray, best_feature: SingleFeatureScore, used: Sequence[str], seed: int
+) -> Baselines:
+    """Fit the baselines on training rows (the best feature is chosen once, on the whole training side)."""
+    refit = fit_single_feature(frame, y, best_feature.feature, best_feature.kind)
+    refit = SingleFeatureScore(
+        best_feature.feature, best_feature.kind, sign=best_feature.sign, fill=refit.fill, rates=refit.rates,
+        default_rate=refit.default_rate, training_roc_auc=best_feature.training_roc_auc,
+    )
+    tutorial = fit_tutorial(frame, y, seed) if has_tutorial_features(used) else None
+    return Baselines(prior=float(np.mean(y)), best_feature=refit, tutorial=tutorial)
+
+
+def coefficients(model: Pipeline, names: Sequence[str]) -> dict[str, float] | None:
+    """The logistic regression's coefficients by (transformed) feature name; None for other models."""
+    classifier = model.named_steps["classifier"]
+    if not hasattr(classifier, "coef_"):
+        return None
+    return {str(name): float(value) for name, value in zip(names, classifier.coef_[0], strict=True)}
+
+
+def intercept(model: Pipeline) -> float | None:
+    """The logistic regression's intercept; None for other models."""
+    classifier = model.named_steps["classifier"]
+    return float(classifier.intercept_[0]) if hasattr(classifier, "intercept_") else None

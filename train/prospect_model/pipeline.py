@@ -1,8 +1,9 @@
-"""One training run: resolve target, read, split, fit, evaluate, render, write.
+"""One training run: resolve target, read, split, cross-validate, fit, evaluate, render, write.
 
 Everything (model bytes, metrics, plots, metadata, report) is computed in memory
-before the first file is replaced, so a failing run leaves the previous output
-untouched.
+before anything is written; the files then go into a new run directory that is
+switched in as a whole (see :mod:`.artifacts`), so a failing run leaves the
+previous output in use.
 """
 
 from __future__ import annotations
@@ -15,9 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from .artifacts import model_bytes, write_artifacts
-from .dataset import TrainingData, load_feature_spec, prepare_training_data, read_training_table
+from .contract import load_feature_spec
 from .defaults import (
+    DEFAULT_CLASS_WEIGHT,
     DEFAULT_COLUMNS_TABLE,
+    DEFAULT_CV_FOLDS,
+    DEFAULT_CV_MAX_ROWS,
+    DEFAULT_MODEL,
+    DEFAULT_NUMERIC_TRANSFORM,
     DEFAULT_OUTPUT_DIR,
     DEFAULT_SEED,
     DEFAULT_SPLIT,
@@ -26,16 +32,19 @@ from .defaults import (
     SPLIT_KINDS,
 )
 from .errors import TrainingError
+from .evaluation import Evaluation, evaluate, feature_importance, metrics_table
 from .metadata import METADATA_FILE, MODEL_FILE, REPORT_FILE, build_metadata, metadata_json_bytes
-from .modeling import Evaluation, FitResult, evaluate, fit_model, metrics_table
-from .plots import PLOT_FILES, render_plots
+from .modeling import FitResult, best_single_feature, coefficients, fit_baselines, fit_model
+from .plots import plot_files, render_plots
+from .preprocessing import ModelOptions, output_feature_names
 from .profiles import TargetConfig, resolve_target
 from .readers import open_reader
+from .reading import TrainingData, prepare_training_data, read_training_table
 from .report import render_report
 from .splitting import Split, make_split, validate_test_size
+from .validation import CrossValidation, cross_validate, verdict
 
 log = logging.getLogger(__name__)
-
 
 
 @dataclass
@@ -51,6 +60,18 @@ class TrainingOptions:
     test_size: float = DEFAULT_TEST_SIZE
     seed: int = DEFAULT_SEED
     split: str = DEFAULT_SPLIT
+    model: str = DEFAULT_MODEL
+    numeric_transform: str = DEFAULT_NUMERIC_TRANSFORM
+    class_weight: str = DEFAULT_CLASS_WEIGHT
+    threshold: float | None = None
+    cv_folds: int = DEFAULT_CV_FOLDS
+    cv_max_rows: int = DEFAULT_CV_MAX_ROWS
+    horizon_seconds: int | None = None
+
+    def model_options(self) -> ModelOptions:
+        return ModelOptions(
+            kind=self.model, numeric_transform=self.numeric_transform, class_weight=self.class_weight, seed=self.seed
+        )
 
 
 @dataclass
@@ -72,6 +93,15 @@ def validate_options(options: TrainingOptions) -> None:
         raise TrainingError(f"seed must be an integer between 0 and 2**32 - 1, not {options.seed!r}")
     if not options.table:
         raise TrainingError("table name must not be empty")
+    if options.threshold is not None and not 0.0 < options.threshold < 1.0:
+        raise TrainingError(f"threshold must be strictly between 0 and 1, not {options.threshold}")
+    if not 2 <= options.cv_folds <= 20:
+        raise TrainingError(f"cv folds must be between 2 and 20, not {options.cv_folds}")
+    if options.cv_max_rows < 1000:
+        raise TrainingError(f"cv max rows must be at least 1000, not {options.cv_max_rows}")
+    if options.horizon_seconds is not None and options.horizon_seconds <= 0:
+        raise TrainingError(f"horizon seconds must be positive, not {options.horizon_seconds}")
+    options.model_options()
     output = Path(options.output_dir)
     if output.exists() and not output.is_dir():
         raise TrainingError(f"output directory {output} exists and is not a directory")
@@ -80,24 +110,56 @@ def validate_options(options: TrainingOptions) -> None:
 def load_data(target: TargetConfig, table: str, columns_table: str) -> tuple[TrainingData, str]:
     """Read the feature definition and the training rows of ``target``; returns data and location.
 
-    The connection is closed before the conversion to numpy, so the database's
-    buffers (e.g. of the sort) are released before the arrays are built.
+    The connection is closed before the conversion, so the database's buffers
+    (e.g. of the sort) are released before the model inputs are built.
     """
     with open_reader(target) as reader:
         spec = load_feature_spec(reader, columns_table)
         raw = read_training_table(reader, spec, table)
-    data = prepare_training_data(raw, spec)
+    data = prepare_training_data(raw)
     return data, raw.location
 
 
-def fit_and_evaluate(
-    data: TrainingData, split: Split, seed: int
-) -> tuple[FitResult, Evaluation]:
-    """Fit on the training side and evaluate on the test side."""
-    y_train = data.y[split.train]
-    fit = fit_model(data.frame(split.train), y_train, seed)
-    evaluation = evaluate(fit.model, data.frame(split.test), data.y[split.test], y_train)
-    return fit, evaluation
+@dataclass
+class Trained:
+    """The fitted model with its cross-validation and test evaluation."""
+
+    fit: FitResult
+    cv: CrossValidation
+    evaluation: Evaluation
+    best_feature: str
+    verdict: str
+
+
+def fit_and_evaluate(data: TrainingData, split: Split, options: TrainingOptions, timings: dict[str, float]) -> Trained:
+    """Cross-validate on the training side, fit on all of it, evaluate on the test side."""
+    model_options = options.model_options()
+    train, test = split.train, split.test
+    frame_train, y_train = data.rows(train), data.y[train]
+    used = data.used_features
+    best = best_single_feature(frame_train, y_train, data.spec, used)
+    log.info("best single feature on the training side: %s (ROC AUC %.4f)", best.feature, best.training_roc_auc)
+
+    start = time.perf_counter()
+    cv = cross_validate(
+        data, train, model_options, k=options.cv_folds, by_rows=split.kind == "rows", best_feature=best,
+        threshold=options.threshold, max_fit_rows=options.cv_max_rows,
+    )
+    timings["cross_validation"] = time.perf_counter() - start
+    log.info("threshold %.4f (%s)", cv.threshold, cv.threshold_source)
+
+    fit = fit_model(frame_train, y_train, data.spec, used, model_options)
+    timings["fit"] = fit.seconds
+    start = time.perf_counter()
+    baselines = fit_baselines(frame_train, y_train, best, used, options.seed)
+    frame_test = data.rows(test)
+    evaluation = evaluate(fit.model, baselines, frame_test, data.y[test], cv.threshold)
+    evaluation.importance = feature_importance(fit.model, frame_test, data.y[test], data.features, options.seed)
+    evaluation.coefficients = coefficients(fit.model, output_feature_names(fit.model))
+    timings["evaluate"] = time.perf_counter() - start
+    line = verdict(cv, best.feature)
+    log.info("verdict: %s", line)
+    return Trained(fit=fit, cv=cv, evaluation=evaluation, best_feature=best.feature, verdict=line)
 
 
 def build_outputs(
@@ -107,36 +169,45 @@ def build_outputs(
     location: str,
     options: TrainingOptions,
     split: Split,
-    fit: FitResult,
-    evaluation: Evaluation,
+    trained: Trained,
     timings: dict[str, float],
 ) -> tuple[dict[str, Any], dict[str, bytes]]:
     """Render every output file in memory: ``(metadata, {file name: bytes})``."""
     start = time.perf_counter()
-    plots = render_plots(evaluation)
+    plots = render_plots(trained.evaluation)
     timings["plots"] = time.perf_counter() - start
-    names = [MODEL_FILE, METADATA_FILE, REPORT_FILE, *PLOT_FILES]
+    names = [MODEL_FILE, METADATA_FILE, REPORT_FILE, *plot_files(trained.evaluation)]
     metadata = build_metadata(
-        data=data, target=target, location=location, columns_table=options.columns_table,
-        split=split, test_size=float(options.test_size), seed=options.seed, fit=fit,
-        evaluation=evaluation, timings=timings, artifact_files=names,
+        data=data, target=target, location=location, options=options, split=split, trained=trained,
+        timings=timings, artifact_files=names,
     )
     files = {
         **plots,
         METADATA_FILE: metadata_json_bytes(metadata),
-        REPORT_FILE: render_report(metadata, evaluation.classification_report_text).encode("utf-8"),
-        MODEL_FILE: model_bytes(fit.model),
+        REPORT_FILE: render_report(metadata, trained.evaluation.classification_report_text).encode("utf-8"),
+        MODEL_FILE: model_bytes(trained.fit.model),
     }
     return metadata, files
+
+
+def horizon_for(data: TrainingData, options: TrainingOptions) -> int | None:
+    """The label horizon of the time split: --horizon-seconds, else the contract's target description."""
+    if options.split != "time":
+        return None
+    horizon = options.horizon_seconds or data.spec.horizon_seconds()
+    if horizon is None:
+        raise TrainingError(
+            f"--split time needs the label horizon: {data.spec.source} does not state it in the target's "
+            "description; pass --horizon-seconds (the snowplow__horizon_seconds of the build)"
+        )
+    return horizon
 
 
 def run_training(options: TrainingOptions) -> TrainingOutcome:
     """Run the whole training step; raises TrainingError on bad input (nothing written then)."""
     validate_options(options)
     timings: dict[str, float] = {}
-    target = resolve_target(
-        project_dir=options.project_dir, profiles_dir=options.profiles_dir, target=options.target
-    )
+    target = resolve_target(project_dir=options.project_dir, profiles_dir=options.profiles_dir, target=options.target)
     log.info("dbt profile %s, %s", target.profile_name, target.describe())
 
     start = time.perf_counter()
@@ -144,27 +215,29 @@ def run_training(options: TrainingOptions) -> TrainingOutcome:
     timings["read"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    split = make_split(options.split, data.y, data.groups, float(options.test_size), options.seed)
+    split = make_split(
+        options.split, data.y, data.groups, float(options.test_size), options.seed,
+        times=data.times, horizon_seconds=horizon_for(data, options),
+    )
     timings["split"] = time.perf_counter() - start
 
-    start = time.perf_counter()
-    fit, evaluation = fit_and_evaluate(data, split, options.seed)
-    timings["fit"] = fit.seconds
-    timings["evaluate"] = time.perf_counter() - start - fit.seconds
-    log.info("held-out metrics (%d test rows):\n%s", len(split.test), metrics_table(evaluation))
+    trained = fit_and_evaluate(data, split, options, timings)
+    log.info("test-side metrics (%d test rows):\n%s", len(split.test), metrics_table(trained.evaluation))
 
+    start = time.perf_counter()
     metadata, files = build_outputs(
-        data=data, target=target, location=location, options=options, split=split,
-        fit=fit, evaluation=evaluation, timings=timings,
+        data=data, target=target, location=location, options=options, split=split, trained=trained, timings=timings,
     )
+    timings["report"] = time.perf_counter() - start
     written = write_artifacts(options.output_dir, files)
     log.info("wrote %s to %s", ", ".join(p.name for p in written), Path(options.output_dir).resolve())
-    return TrainingOutcome(metadata=metadata, files=files, written=written, model=fit.model)
+    return TrainingOutcome(metadata=metadata, files=files, written=written, model=trained.fit.model)
 
 
 __all__ = [
     "TrainingOptions",
     "TrainingOutcome",
+    "Trained",
     "run_training",
     "validate_options",
     "load_data",

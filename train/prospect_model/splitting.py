@@ -1,4 +1,5 @@
-"""Train/test splits: by visitor (default) or by row (the tutorial's split).
+"""Train/test splits (by visitor - the default -, by row - the tutorial's -, or out of time)
+and the visitor-grouped cross-validation folds.
 
 ``rows`` reproduces the tutorial exactly: the indices of
 ``train_test_split(X, y, test_size=test_size, random_state=seed, stratify=y)``
@@ -23,12 +24,27 @@ So the test side gets about ``test_size`` of the positive rows and of all rows
 (positives are concentrated in few visitors, so matching visitor counts alone
 would not balance them), and the split is a deterministic function of the
 rows, their order and the seed.
+
+``time`` is the out-of-time test of a deployed scorer: the test side is the last
+``test_size`` of the rows by event time (from the cut time on); the training side
+is the rows whose label had matured before the cut (event time + horizon <= cut),
+so no training label depends on anything at or after the cut. The rows in between
+are left out and counted.
+
+Each side must have at least :data:`MIN_ROWS` rows, :data:`MIN_VISITORS`
+visitors, :data:`MIN_POSITIVES` positive and :data:`MIN_NEGATIVES` negative rows
+(too little to fit or to measure anything otherwise).
+
+Cross-validation folds (:func:`fold_ids`) follow the same idea as the visitor
+split: converting visitors and the others are shuffled separately and dealt to
+K folds by their cumulative positives (resp. rows), so every fold holds about
+1/K of the positives and of the rows and no visitor is in two folds.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -39,16 +55,27 @@ from .errors import TrainingError
 
 log = logging.getLogger(__name__)
 
-SplitKind = Literal["visitor", "rows"]
+SplitKind = Literal["visitor", "rows", "time"]
+
+#: Least rows, visitors, positive and negative rows on each side of a split.
+MIN_ROWS = 30
+MIN_VISITORS = 5
+MIN_POSITIVES = 5
+MIN_NEGATIVES = 5
+MINIMUM_TEXT = (
+    f"each side needs at least {MIN_ROWS} rows, {MIN_VISITORS} visitors, {MIN_POSITIVES} positive and "
+    f"{MIN_NEGATIVES} negative rows"
+)
 
 
 @dataclass(frozen=True)
 class Split:
-    """Row indices of the two sides of a split."""
+    """Row indices of the two sides of a split (``info``: e.g. the cut of a time split)."""
 
     kind: str
     train: np.ndarray
     test: np.ndarray
+    info: dict[str, object] = field(default_factory=dict)
 
 
 def validate_test_size(test_size: float) -> float:
@@ -128,14 +155,17 @@ def _closest_prefix(cumulative: np.ndarray, goal: float) -> int:
 
 
 def check_split(split: Split, y: np.ndarray, groups: np.ndarray) -> None:
-    """Each side needs a positive, a negative and (visitor split) no shared visitor."""
+    """Each side needs enough rows, visitors and rows of each class; no visitor shared (visitor split)."""
     for side, rows in (("training", split.train), ("test", split.test)):
         n_pos = int(np.count_nonzero(y[rows]))
-        if len(rows) == 0 or n_pos == 0 or n_pos == len(rows):
+        n_visitors = len(np.unique(groups[rows]))
+        if (len(rows) < MIN_ROWS or n_visitors < MIN_VISITORS or n_pos < MIN_POSITIVES
+                or len(rows) - n_pos < MIN_NEGATIVES):
             raise TrainingError(
-                f"the {side} side of the {split.kind} split has {len(rows)} rows with {n_pos} "
-                "positives; each side needs at least one positive and one negative row "
-                "(add data, change --test-size, or use --split rows)"
+                f"the {side} side of the {split.kind} split is too small to "
+                f"{'fit' if side == 'training' else 'measure'} a model: {len(rows)} rows, {n_visitors} visitors, "
+                f"{n_pos} positive and {len(rows) - n_pos} negative rows; {MINIMUM_TEXT} "
+                "(add data or change --test-size)"
             )
     if split.kind == "visitor":
         shared = np.intersect1d(groups[split.train], groups[split.test])
@@ -144,15 +174,20 @@ def check_split(split: Split, y: np.ndarray, groups: np.ndarray) -> None:
 
 
 def make_split(
-    kind: str, y: np.ndarray, groups: np.ndarray, test_size: float, seed: int
+    kind: str, y: np.ndarray, groups: np.ndarray, test_size: float, seed: int,
+    *, times: np.ndarray | None = None, horizon_seconds: int | None = None,
 ) -> Split:
-    """Split the rows with the named method (``visitor`` or ``rows``) and log the sizes."""
+    """Split the rows with the named method (``visitor``, ``rows`` or ``time``) and log the sizes."""
     test_size = validate_test_size(test_size)
     if kind == "rows":
         split = split_rows(y, test_size, seed)
         check_split(split, y, groups)
     elif kind == "visitor":
         split = split_visitors(y, groups, test_size, seed)
+    elif kind == "time":
+        if times is None or horizon_seconds is None:
+            raise TrainingError("the time split needs the event times and the label horizon (--horizon-seconds)")
+        split = split_time(y, groups, times, test_size, horizon_seconds)
     else:
         raise TrainingError(f"unknown split {kind!r} (choose from {', '.join(SPLIT_KINDS)})")
     log.info(
@@ -160,6 +195,88 @@ def make_split(
         kind, len(split.train), len(split.test), 100.0 * len(split.test) / len(y),
     )
     return split
+
+
+def split_time(
+    y: np.ndarray, groups: np.ndarray, times: np.ndarray, test_size: float, horizon_seconds: int
+) -> Split:
+    """Out-of-time split (see module docstring); ``times`` in microseconds since the epoch."""
+    n = len(y)
+    order = np.sort(times)
+    cut_index = min(max(int(np.floor((1.0 - test_size) * n)), 1), n - 1)
+    cut = int(order[cut_index])
+    horizon = int(horizon_seconds) * 1_000_000
+    test = np.flatnonzero(times >= cut)
+    train = np.flatnonzero(times + horizon <= cut)
+    gap = n - len(test) - len(train)
+    info: dict[str, object] = {
+        "cut_utc": _iso(cut),
+        "horizon_seconds": int(horizon_seconds),
+        "rows_left_out_label_not_mature_at_cut": int(gap),
+        "train_end_utc": _iso(int(times[train].max())) if len(train) else None,
+    }
+    log.info(
+        "time split at %s: training rows end %s (labels matured before the cut); %d rows within %d s "
+        "before the cut left out", info["cut_utc"], info["train_end_utc"], gap, horizon_seconds,
+    )
+    split = Split("time", train.astype(np.int64), test.astype(np.int64), info)
+    check_split(split, y, groups)
+    return split
+
+
+def _iso(micros: int) -> str:
+    return str(np.datetime64(int(micros), "us").astype("datetime64[s]")) + "Z"
+
+
+def fold_ids(y: np.ndarray, groups: np.ndarray, k: int, seed: int, *, by_rows: bool = False) -> np.ndarray:
+    """Fold number (0..k-1) of each row: visitor-grouped and stratified (``by_rows``: stratified over rows).
+
+    Raises :class:`TrainingError` when some fold would get no positive or no negative row.
+    """
+    rng = np.random.default_rng(seed + 1)
+    if by_rows:
+        from sklearn.model_selection import StratifiedKFold
+
+        folds = np.empty(len(y), dtype=np.int8)
+        n_pos = int(np.count_nonzero(y))
+        if min(n_pos, len(y) - n_pos) < k:
+            raise TrainingError(
+                f"too few rows for {k} cross-validation folds: the training side has {n_pos} positive and "
+                f"{len(y) - n_pos} negative rows, each fold needs one of each; use --cv-folds with fewer folds"
+            )
+        splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
+        for fold, (_, held) in enumerate(splitter.split(np.zeros(len(y)), y)):
+            folds[held] = fold
+        return folds
+    codes, groups = np.unique(groups, return_inverse=True)
+    n_groups = len(codes)
+    rows_per_group = np.bincount(groups, minlength=n_groups).astype(np.float64)
+    pos_per_group = np.bincount(groups, weights=y.astype(np.float64), minlength=n_groups)
+    converting = np.flatnonzero(pos_per_group > 0)
+    others = np.flatnonzero(pos_per_group == 0)
+    if len(converting) < k:
+        raise TrainingError(
+            f"too few visitors for {k} visitor-grouped cross-validation folds: {len(converting)} of the "
+            f"{n_groups} training visitors convert and every fold needs one; use --cv-folds with fewer folds "
+            "(at least 2) or add data"
+        )
+    fold_of_group = np.empty(n_groups, dtype=np.int8)
+    for ids, weights in ((converting, pos_per_group), (others, rows_per_group)):
+        if not len(ids):
+            continue
+        ids = ids[rng.permutation(len(ids))]
+        before = np.cumsum(weights[ids]) - weights[ids]
+        fold_of_group[ids] = np.minimum((before / weights[ids].sum() * k).astype(np.int64), k - 1)
+    folds = fold_of_group[groups]
+    for fold in range(k):
+        held = folds == fold
+        n_pos = int(np.count_nonzero(y[held]))
+        if n_pos == 0 or n_pos == int(held.sum()):
+            raise TrainingError(
+                f"cross-validation fold {fold + 1} of {k} has {int(held.sum())} rows with {n_pos} positives: "
+                "too few visitors of one class for this many folds; use --cv-folds with fewer folds or add data"
+            )
+    return folds
 
 
 def side_counts(split: Split, y: np.ndarray, groups: np.ndarray) -> dict[str, dict[str, float]]:

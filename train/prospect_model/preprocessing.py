@@ -1,0 +1,190 @@
+"""The model: a scikit-learn Pipeline whose preprocessing is built from the column contract.
+
+Only scikit-learn classes and numpy functions go into the pipeline, so
+``joblib.load(path)`` needs scikit-learn, not this package, and
+``model.predict_proba(df[features])[:, 1]`` works on raw attribute values:
+
+* numeric features: NULL -> the contract's ``default_value`` (else the training
+  median); then, for ``logreg``, a count-friendly transform (``asinh``, the
+  default: like ``log`` for large counts, 0 at 0, defined for negatives; or
+  ``log1p``; or ``none``) and standard scaling (``none`` skips both: the
+  tutorial's raw counts). Trees (``hgb``) see the imputed values.
+* boolean features: 0/1 (True/False); NULL -> the default, else the most frequent value.
+* categorical features: text; values seen in fewer than ``min_frequency``
+  training rows are grouped into one "infrequent" value, values never seen in
+  training are ignored (all-zero one-hot for ``logreg``, "missing" for ``hgb``),
+  NULL is a value of its own. ``logreg`` one-hot encodes them, ``hgb`` uses its
+  native categorical support (ordinal codes).
+
+Constant features (see :func:`.reading.check_features`) are dropped by the
+column transformer, so the model still takes every feature of the contract.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder, StandardScaler
+
+from . import defaults as _defaults
+from .contract import FeatureSpec
+from .errors import TrainingError
+
+MODEL_KINDS = _defaults.MODEL_KINDS
+NUMERIC_TRANSFORMS = _defaults.NUMERIC_TRANSFORMS
+CLASS_WEIGHTS = _defaults.CLASS_WEIGHTS
+#: Most one-hot columns per categorical feature (the rest grouped as infrequent).
+MAX_CATEGORIES = 50
+#: HistGradientBoosting handles at most 255 categories per feature (one is kept for unknown/missing).
+HGB_MAX_CATEGORIES = 254
+#: LogisticRegression's iteration limit (lbfgs); the tutorial's default is 100.
+LOGREG_MAX_ITER = 1000
+
+
+@dataclass(frozen=True)
+class ModelOptions:
+    """How the model is built."""
+
+    kind: str = "logreg"
+    numeric_transform: str = "asinh"
+    class_weight: str = "none"
+    seed: int = 42
+
+    def __post_init__(self) -> None:
+        for value, allowed, option in (
+            (self.kind, MODEL_KINDS, "--model"),
+            (self.numeric_transform, NUMERIC_TRANSFORMS, "--numeric-transform"),
+            (self.class_weight, CLASS_WEIGHTS, "--class-weight"),
+        ):
+            if value not in allowed:
+                raise TrainingError(f"{option} must be one of {', '.join(allowed)}, not {value!r}")
+
+    @property
+    def tutorial_estimator(self) -> bool:
+        """The tutorial's exact estimator (raw counts, lbfgs defaults)."""
+        return self.kind == "logreg" and self.numeric_transform == "none"
+
+
+def numeric_default(spec: FeatureSpec, feature: str) -> float | None:
+    """The contract's default of a numeric/boolean feature as a number (None if absent or not a number)."""
+    text = spec.column(feature).default_value
+    if text is None:
+        return None
+    lowered = text.strip().lower()
+    if lowered in ("true", "false"):
+        return 1.0 if lowered == "true" else 0.0
+    try:
+        value = float(lowered)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def min_frequency(n_rows: int) -> int:
+    """Rows a categorical value needs in training to get its own column: 0.5% of the rows, 5 to 200."""
+    return int(min(200, max(5, math.ceil(0.005 * n_rows))))
+
+
+def _imputer(default: float | None, fallback: str) -> SimpleImputer:
+    if default is None:
+        return SimpleImputer(strategy=fallback, keep_empty_features=True)
+    return SimpleImputer(strategy="constant", fill_value=default, keep_empty_features=True)
+
+
+def build_pipeline(
+    spec: FeatureSpec, used: Sequence[str], options: ModelOptions, n_rows: int
+) -> Pipeline:
+    """The unfitted Pipeline ``preprocess -> classifier`` over ``spec.features`` (only ``used`` ones kept)."""
+    transformers: list[tuple[str, object, list[str]]] = []
+    categorical_positions: list[int] = []
+    position = 0
+    for feature in spec.features:
+        if feature not in used:
+            continue
+        kind = spec.kind(feature)
+        default = numeric_default(spec, feature)
+        if kind == "numeric":
+            steps: list[tuple[str, object]] = [("impute", _imputer(default, "median"))]
+            if options.kind == "logreg" and options.numeric_transform != "none":
+                function = np.arcsinh if options.numeric_transform == "asinh" else np.log1p
+                steps += [
+                    ("transform", FunctionTransformer(function, feature_names_out="one-to-one")),
+                    ("scale", StandardScaler()),
+                ]
+            transformers.append((feature, Pipeline(steps), [feature]))
+            position += 1
+        elif kind == "boolean":
+            transformers.append((feature, _imputer(default, "most_frequent"), [feature]))
+            position += 1
+        else:
+            if options.kind == "logreg":
+                encoder: object = OneHotEncoder(
+                    handle_unknown="infrequent_if_exist", min_frequency=min_frequency(n_rows),
+                    max_categories=MAX_CATEGORIES, sparse_output=False, dtype=np.float64,
+                )
+            else:
+                encoder = OrdinalEncoder(
+                    handle_unknown="use_encoded_value", unknown_value=np.nan, encoded_missing_value=np.nan,
+                    min_frequency=min_frequency(n_rows), max_categories=HGB_MAX_CATEGORIES, dtype=np.float64,
+                )
+                categorical_positions.append(position)
+                position += 1
+            transformers.append((feature, encoder, [feature]))
+    preprocess = ColumnTransformer(
+        transformers, remainder="drop", verbose_feature_names_out=False, sparse_threshold=0.0
+    )
+    classifier: object
+    if options.kind == "logreg":
+        classifier = LogisticRegression(
+            random_state=options.seed,
+            class_weight="balanced" if options.class_weight == "balanced" else None,
+            **({} if options.tutorial_estimator else {"max_iter": LOGREG_MAX_ITER}),
+        )
+    else:
+        classifier = HistGradientBoostingClassifier(
+            categorical_features=categorical_positions or None,
+            class_weight="balanced" if options.class_weight == "balanced" else None,
+            early_stopping=False,
+            max_iter=200,
+            learning_rate=0.1,
+            random_state=options.seed,
+        )
+    return Pipeline([("preprocess", preprocess), ("classifier", classifier)])
+
+
+def output_feature_names(model: Pipeline) -> list[str]:
+    """Names of the columns the classifier sees (e.g. ``plan_free`` for a one-hot value)."""
+    return [str(name) for name in model.named_steps["preprocess"].get_feature_names_out()]
+
+
+def describe_preprocessing(spec: FeatureSpec, used: Sequence[str], options: ModelOptions) -> dict[str, str]:
+    """One line per feature saying what the pipeline does to it (metadata and report)."""
+    lines: dict[str, str] = {}
+    for feature in spec.features:
+        if feature not in used:
+            lines[feature] = "dropped (constant in training)"
+            continue
+        kind = spec.kind(feature)
+        default = numeric_default(spec, feature)
+        if kind == "numeric":
+            fill = f"NULL -> {default:g}" if default is not None else "NULL -> training median"
+            if options.kind == "logreg" and options.numeric_transform != "none":
+                lines[feature] = f"{fill}; {options.numeric_transform}; standard scaling"
+            else:
+                lines[feature] = f"{fill}; raw value"
+        elif kind == "boolean":
+            fill = f"NULL -> {default:g}" if default is not None else "NULL -> most frequent"
+            lines[feature] = f"0/1; {fill}"
+        elif options.kind == "logreg":
+            lines[feature] = "one-hot; rare values grouped as infrequent; unseen values ignored; NULL is a value"
+        else:
+            lines[feature] = "native categorical; rare values grouped; unseen values -> missing; NULL is a value"
+    return lines
