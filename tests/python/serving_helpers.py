@@ -1,12 +1,11 @@
 """Helpers of the serving tests (imported by test_serving*.py, test_signals_export.py, test_scoring.py).
 
-* :func:`synthetic_artifacts`: a model folder whose contract has every kind of
-  feature the catalog can produce (a counter, a unique_list used by its length, a
-  boolean, a categorical string with a null default), fitted as a scikit-learn
-  Pipeline on a DataFrame, so the conversion rules are tested beyond the sample's
-  three counters;
-* :func:`trained_on_sample`: ``train/fit.py`` on the session's sample build, once
-  per test process (memoised: several test modules use it);
+* :func:`rich_database`: a contract-conforming DuckDB file whose features have
+  every kind the catalog can produce (counters, a unique_list used by its length,
+  a boolean, a categorical with nulls), so the conversion rules are tested beyond
+  the sample's three counters; :func:`fit` trains on it with ``train/fit.py``;
+* :func:`fit_on_sample`: ``train/fit.py`` on the session's sample build; both are
+  memoised per test process (several test modules use them);
 * :func:`signals_python`: the Python of ``.venv-signals`` (created by
   ``scripts/emulators/setup.sh signals`` if needed);
 * :func:`free_port`, :func:`run_server`, :func:`run_signals_standin`: real
@@ -26,13 +25,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import httpx
-import joblib
 import numpy as np
-import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+import conftest_train_helpers as helpers
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TRAIN_DIR = REPO_ROOT / "train"
@@ -40,76 +35,45 @@ SETUP_SCRIPT = REPO_ROOT / "scripts" / "emulators" / "setup.sh"
 STANDIN_SCRIPT = Path(__file__).with_name("signals_standin.py")
 SANDBOX_TOKEN = "test-sandbox-token"
 
-COUNTER = {"name": "num_page_views", "type": "int64", "events": [{"name": "page_view"}], "aggregation": "counter"}
-SYNTHETIC_CONTRACT: list[dict] = [
-    {"name": "num_page_views", "feature_kind": "numeric", "data_type": "integer", "aggregation": "counter",
-     "default_value": "0", "serving_transform": None, "signals_definition": json.dumps(COUNTER),
-     "description": "Page views so far."},
-    {"name": "num_sessions", "feature_kind": "numeric", "data_type": "integer", "aggregation": "unique_list",
-     "default_value": "0", "serving_transform": "length",
-     "signals_definition": json.dumps({"name": "num_sessions", "type": "string_list", "events": [],
-                                       "aggregation": "unique_list",
-                                       "property": {"type": "atomic", "name": "domain_sessionid"}}),
-     "description": "Distinct sessions so far."},
-    {"name": "is_mobile", "feature_kind": "boolean", "data_type": "boolean", "aggregation": "last",
-     "default_value": "false", "serving_transform": None,
-     "signals_definition": json.dumps({"name": "is_mobile", "type": "bool", "events": [], "aggregation": "last",
-                                       "property": {"type": "atomic", "name": "dvce_ismobile"}}),
-     "description": "The last event came from a mobile device."},
-    {"name": "first_refr_medium", "feature_kind": "categorical", "data_type": "string", "aggregation": "first",
-     "default_value": None, "serving_transform": None,
-     "signals_definition": json.dumps({"name": "first_refr_medium", "type": "string", "events": [],
-                                       "aggregation": "first",
-                                       "property": {"type": "atomic", "name": "refr_medium"}}),
-     "description": "Referrer medium of the first event."},
-]
-SYNTHETIC_FEATURES = [c["name"] for c in SYNTHETIC_CONTRACT]
+#: Contract details of the rich fixture's features beyond the three counters: every kind the
+#: catalog produces (a unique_list used by its length, a boolean, a categorical with nulls).
+RICH_DETAILS: dict[str, dict] = {
+    "num_sessions": {
+        "data_type": "integer", "feature_kind": "numeric", "aggregation": "unique_list", "default_value": "0",
+        "serving_transform": "length",
+        "signals_definition": json.dumps({"name": "num_sessions", "type": "string_list", "events": [],
+                                          "aggregation": "unique_list",
+                                          "property": {"type": "atomic", "name": "domain_sessionid"}}),
+    },
+    "is_mobile": {
+        "data_type": "boolean", "feature_kind": "boolean", "aggregation": "last", "default_value": "false",
+        "signals_definition": json.dumps({"name": "is_mobile", "type": "bool", "events": [], "aggregation": "last",
+                                          "property": {"type": "atomic", "name": "dvce_ismobile"}}),
+    },
+    "first_refr_medium": {
+        "data_type": "string", "feature_kind": "categorical", "aggregation": "first", "default_value": None,
+        "signals_definition": json.dumps({"name": "first_refr_medium", "type": "string", "events": [],
+                                          "aggregation": "first",
+                                          "property": {"type": "atomic", "name": "refr_medium"}}),
+    },
+}
+RICH_TYPES = {"num_sessions": "BIGINT", "is_mobile": "BOOLEAN", "first_refr_medium": "VARCHAR"}
+RICH_FEATURES = [*helpers.FEATURES, *RICH_DETAILS]
 
 
-def synthetic_pipeline(seed: int = 0) -> tuple[Pipeline, pd.DataFrame]:
-    """A fitted Pipeline over the synthetic contract's features, and the frame it was fitted on.
-
-    The frame is typed as the training frame is (float64 numbers, bool, strings with
-    NaN for null); the categorical column goes through a one-hot encoder that knows
-    the null category.
-    """
-    rng = np.random.default_rng(seed)
-    n = 400
-    media = np.array(["search", "social", "email", np.nan], dtype=object)
-    frame = pd.DataFrame({
-        "num_page_views": rng.poisson(4, n).astype(np.float64),
-        "num_sessions": rng.poisson(1.5, n).astype(np.float64),
-        "is_mobile": rng.random(n) < 0.3,
-        "first_refr_medium": media[rng.integers(0, 4, n)],
-    })
-    logit = (-1 + 0.3 * frame["num_page_views"] - 0.4 * frame["num_sessions"] + frame["is_mobile"]
-             + (frame["first_refr_medium"] == "search").astype(float))
-    y = rng.random(n) < 1 / (1 + np.exp(-logit))
-    pre = ColumnTransformer([
-        ("numeric", StandardScaler(), ["num_page_views", "num_sessions"]),
-        ("boolean", "passthrough", ["is_mobile"]),
-        ("categorical", OneHotEncoder(handle_unknown="ignore"), ["first_refr_medium"]),
-    ])
-    pipeline = Pipeline([("pre", pre), ("model", LogisticRegression())]).fit(frame, y)
-    return pipeline, frame
-
-
-def synthetic_artifacts(directory: Path, *, threshold: float = 0.4) -> Path:
-    """Write model.joblib + metadata.json of the synthetic contract into ``directory``."""
-    directory.mkdir(parents=True, exist_ok=True)
-    pipeline, _ = synthetic_pipeline()
-    joblib.dump(pipeline, directory / "model.joblib")
-    metadata = {
-        "trained_at_utc": "2026-01-02T03:04:05Z",
-        "target": "target_had_submit_form_next1h",
-        "features": SYNTHETIC_FEATURES,
-        "feature_contract": SYNTHETIC_CONTRACT,
-        "threshold": threshold,
-        "model": {"kind": "logreg"},
-        "data_fingerprint": {"sha256": "0" * 64},
-    }
-    (directory / "metadata.json").write_text(json.dumps(metadata, indent=2))
-    return directory
+def rich_database(path: Path, n_visitors: int = 300) -> Path:
+    """A contract-conforming DuckDB file (final_training + final_training_columns) with every feature kind."""
+    events = helpers.make_events(n_visitors, seed=3)
+    rng = np.random.default_rng(4)
+    n = len(events)
+    events["num_sessions"] = (events["num_page_views"] // 4 + rng.integers(0, 2, n)).astype(np.int64)
+    events["is_mobile"] = rng.random(n) < 0.3
+    media = np.array(["search", "social", "email", "(rare)", None], dtype=object)
+    events["first_refr_medium"] = media[rng.choice(5, size=n, p=[0.4, 0.25, 0.2, 0.01, 0.14])]
+    # the signal the models can find in the extra features
+    events[helpers.TARGET] = events[helpers.TARGET] | ((events["first_refr_medium"] == "search") & (rng.random(n) < 0.1))
+    details = {name: helpers.counter_details(name) for name in helpers.FEATURES} | RICH_DETAILS
+    return helpers.write_database(path, events, features=RICH_FEATURES, feature_types=RICH_TYPES, details=details)
 
 
 # --------------------------------------------------------------------------- training on the sample
@@ -117,11 +81,24 @@ def synthetic_artifacts(directory: Path, *, threshold: float = 0.4) -> Path:
 _TRAINED: dict[str, Path] = {}
 
 
-def trained_on_sample(db_path: Path, out: Path, extra_args: Sequence[str] = ()) -> Path:
-    """``train/fit.py`` on ``db_path`` into ``out`` once per process and argument list."""
+def fit(db_path: Path, out: Path, *extra_args: str) -> Path:
+    """``train/fit.py`` on the DuckDB file ``db_path`` into ``out``, once per process and arguments."""
     key = f"{db_path}|{' '.join(extra_args)}"
     if key not in _TRAINED:
-        env = {**os.environ, "DBT_DUCKDB_PATH": str(db_path), "DBT_TARGET": "duckdb"}
+        work = helpers.make_project(out.parent / f"{out.name}_project")
+        env = helpers.clean_env(DBT_DUCKDB_PATH=str(db_path), OMP_NUM_THREADS="1")
+        result = helpers.run_fit(["--project-dir", str(work), "--profiles-dir", str(work), "--output-dir",
+                                  str(out), *extra_args], env=env)
+        assert result.returncode == 0, result.stderr[-3000:]
+        _TRAINED[key] = out
+    return _TRAINED[key]
+
+
+def fit_on_sample(db_path: Path, out: Path, *extra_args: str) -> Path:
+    """``train/fit.py`` on the sample build (the project's own profile), once per process and arguments."""
+    key = f"{db_path}|sample|{' '.join(extra_args)}"
+    if key not in _TRAINED:
+        env = {**os.environ, "DBT_DUCKDB_PATH": str(db_path), "DBT_TARGET": "duckdb", "OMP_NUM_THREADS": "1"}
         result = subprocess.run(
             [sys.executable, "train/fit.py", "--output-dir", str(out), *extra_args], cwd=REPO_ROOT,
             env=env, text=True, capture_output=True, timeout=300,

@@ -7,8 +7,9 @@ Serves, on 127.0.0.1 only:
 * ``POST /api/v1/get-online-attributes``: the body must validate as the SDK's
   ``GetServiceAttributesRequest`` (or ``GetAttributeGroupAttributesRequest``);
   the answer is built with the SDK's ``GetAttributesResponse`` from FILE, a JSON
-  object ``{domain_userid: {qualified attribute name: value}}`` (a visitor not in
-  it gets an empty answer, as Signals gives for an unknown visitor);
+  object ``{domain_userid: {qualified attribute name: value}}``, under plain names
+  unless the request asks for ``full_attribute_names`` (a visitor not in it gets
+  an empty answer, as Signals gives for an unknown visitor);
 * ``POST /api/v1/registry/attribute_groups/`` and ``/registry/services/``: the body
   must validate as the SDK's ``AttributeGroup`` / ``Service``; echoed back.
 
@@ -75,6 +76,8 @@ def main() -> None:
                         keys = request.attribute_keys.root
                     identifiers = keys.get("domain_userid") or []
                     values = attributes.get(identifiers[0], {}) if identifiers else {}
+                    if not body.get("full_attribute_names"):  # the SDK's default: plain names
+                        values = {name.rsplit(":", 1)[-1]: value for name, value in values.items()}
                     response = GetAttributesResponse(
                         data={"domain_userid": [identifiers[0] if identifiers else None],
                               **{name: [value] for name, value in values.items()}}

@@ -43,6 +43,8 @@ import pandas as pd
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"
 DEFAULT_MODEL_DIR = "artifacts"
+#: train/fit.py's link to the run in use (``<output-dir>/current -> runs/<id>``).
+CURRENT_RUN = "current"
 #: Environment variable naming the model folder (used by the server and the CLIs).
 MODEL_DIR_ENV = "PROSPECT_MODEL_DIR"
 
@@ -168,11 +170,19 @@ class FeatureContract:
                     f"attribute {self.name} must be true or false, not {_type_name(value)} {_short(value)}"
                 )
             return bool(value)
-        if not isinstance(value, str):
-            raise ServingError(
-                f"attribute {self.name} must be a string (a category), not {_type_name(value)} {_short(value)}"
-            )
-        return value
+        if isinstance(value, str):
+            return value
+        # Training reads a categorical of a boolean or integer column as its text.
+        data_type = (self.data_type or "").lower()
+        if isinstance(value, (bool, np.bool_)) and data_type in ("boolean", "bool"):
+            return "true" if value else "false"
+        if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)) and data_type in (
+            "integer", "int", "int32", "int64", "bigint",
+        ):
+            return str(int(value))
+        raise ServingError(
+            f"attribute {self.name} must be a string (a category), not {_type_name(value)} {_short(value)}"
+        )
 
 
 def _type_name(value: Any) -> str:
@@ -257,8 +267,16 @@ class ServingModel:
 
     @classmethod
     def load(cls, model_dir: str | os.PathLike[str] = DEFAULT_MODEL_DIR) -> ServingModel:
-        """Load ``model.joblib`` and ``metadata.json`` from ``model_dir``."""
+        """Load ``model.joblib`` and ``metadata.json`` from ``model_dir``.
+
+        When ``model_dir`` is an output folder of ``train/fit.py`` (a ``current`` link
+        to the run in use), both files are read from that one run, so a training run
+        that switches ``current`` meanwhile cannot pair a new model with old metadata.
+        """
         directory = Path(model_dir)
+        current = directory / CURRENT_RUN
+        if current.is_dir():  # train/fit.py's layout: both files from the one run in use
+            directory = current.resolve()
         model_path, metadata_path = directory / MODEL_FILE, directory / METADATA_FILE
         for path in (model_path, metadata_path):
             if not path.is_file():
@@ -330,24 +348,18 @@ class ServingModel:
     def frame(self, rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
         """Model-input rows (feature -> value) as the DataFrame the pipeline was fitted on.
 
-        Numeric features are float64 (null = NaN), boolean features ``bool`` (object
-        when a null is present), categorical features strings with NaN for null: what
-        ``final_training`` read through Arrow gives pandas 3 (a ``str`` column, NaN for
-        null), and the same values on pandas 2 (an object column), so a pipeline fitted
-        on the training frame sees the same categories in either environment.
+        The same representation as the training frame (``reading.prepare_training_data``):
+        numeric and boolean features float64 (``True`` = 1.0, null = NaN), categorical
+        features an object column of strings with ``None`` for null (the same on
+        pandas 2 and 3, so a pipeline fitted in one environment scores alike in the other).
         """
-        columns = {}
+        columns: dict[str, Any] = {}
         for name in self.features:
             column = [row.get(name) for row in rows]
-            dtype = self._dtypes[name]
-            if dtype == "float64":
-                columns[name] = np.array([np.nan if v is None else v for v in column], dtype=np.float64)
-            elif dtype == "bool" and all(v is not None for v in column):
-                columns[name] = np.array(column, dtype=bool)
-            elif dtype == "bool":
-                columns[name] = np.array(column, dtype=object)
+            if self._dtypes[name] == "float64":
+                columns[name] = np.array([np.nan if v is None else float(v) for v in column], dtype=np.float64)
             else:
-                columns[name] = np.array([np.nan if v is None else v for v in column], dtype=object)
+                columns[name] = pd.Series(column, dtype=object)
         return pd.DataFrame(columns, columns=self.features)
 
     # ------------------------------------------------------------------ scoring
@@ -372,11 +384,7 @@ class ServingModel:
 
 
 def _column_dtype(contract: FeatureContract) -> str:
-    if contract.feature_kind == "numeric":
-        return "float64"
-    if contract.feature_kind == "boolean":
-        return "bool"
-    return "object"
+    return "object" if contract.feature_kind == "categorical" else "float64"
 
 
 def load_model(model_dir: str | os.PathLike[str] | None = None) -> ServingModel:
