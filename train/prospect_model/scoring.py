@@ -49,7 +49,7 @@ from .readers import TableReader, open_reader
 from .reading import _feature_values, column_resolver
 from .serving import DEFAULT_MODEL_DIR, MODEL_DIR_ENV, ServingError, ServingModel
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("prospect_model.scoring")  # not __name__: also under python -m
 
 DEFAULT_TABLE = "final_training"
 VISITORS_TABLE = "int_prospect__visitors"
@@ -127,8 +127,7 @@ def read_prospects(reader: TableReader, model: ServingModel, table: str, active_
         "event_id": rows.column("event_id").to_numpy(zero_copy_only=False),
         "position": np.arange(rows.num_rows),
     }).sort_values(["visitor", "time", "event_id"], kind="stable")
-    last = order.drop_duplicates("visitor", keep="last")["position"].to_numpy()
-    last.sort()
+    last = np.sort(order.drop_duplicates("visitor", keep="last")["position"].to_numpy())
     rows = rows.take(pa.array(last, pa.int64()))
     frame = pd.DataFrame({
         feature: _feature_values(rows.column(feature), model._by_name[feature].feature_kind)

@@ -49,7 +49,7 @@ from .signals_export import (
     signals_client_from_env,
 )
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("prospect_model.server")  # not __name__: also under python -m
 
 SERVICE_ENV = "PROSPECT_SIGNALS_SERVICE"
 MAX_BODY_ENV = "PROSPECT_MAX_BODY_BYTES"

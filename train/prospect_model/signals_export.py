@@ -35,7 +35,7 @@ from typing import Any
 
 from .serving import DEFAULT_MODEL_DIR, METADATA_FILE, MODEL_DIR_ENV, ServingError
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("prospect_model.signals_export")  # not __name__: also under python -m
 
 DEFAULT_GROUP_NAME = "prospect_scoring"
 DEFAULT_GROUP_VERSION = 1
