@@ -7,10 +7,10 @@ from pathlib import Path
 
 import joblib
 import pytest
-from conftest_train_helpers import snapshot
 from sklearn.linear_model import LogisticRegression
 
-import prospect_model.artifacts as artifacts
+from conftest_train_helpers import snapshot
+from prospect_model import artifacts
 from prospect_model.artifacts import atomic_write_bytes, model_bytes, write_artifacts
 from prospect_model.errors import TrainingError
 

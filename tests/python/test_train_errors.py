@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+import prospect_model.pipeline
 from conftest_train_helpers import (
     FEATURES,
     PROFILE,
@@ -19,8 +21,6 @@ from conftest_train_helpers import (
     snapshot,
     write_database,
 )
-
-import prospect_model.pipeline
 from prospect_model.cli import main
 from prospect_model.errors import EXIT_BAD_INPUT, TrainingError
 

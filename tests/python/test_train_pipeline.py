@@ -10,6 +10,11 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import Pipeline
+
 from conftest_train_helpers import (
     FEATURES,
     MATURITY,
@@ -19,9 +24,6 @@ from conftest_train_helpers import (
     make_project,
     write_database,
 )
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
-
 from prospect_model.cli import main
 from prospect_model.dataset import fingerprint_data, load_feature_spec, load_training_data
 from prospect_model.profiles import resolve_target
@@ -34,11 +36,18 @@ METADATA_KEYS = {
     "rows_excluded_immature", "rows_used", "visitors_used", "split", "seed", "test_size",
     "row_order", "counts", "model", "coefficients", "intercept", "metrics", "baseline",
     "classification_report", "confusion_matrix", "data_fingerprint", "versions",
-    "timings_seconds", "artifacts",
+    "timings_seconds", "artifacts", "threshold", "threshold_source", "feature_contract", "used_features",
+    "dropped_features", "permutation_importance", "verdict", "best_feature", "cross_validation", "split_info",
+    "baselines",
 }
+CONTRACT_KEYS = {"name", "feature_kind", "data_type", "aggregation", "default_value", "serving_transform",
+                 "signals_definition", "description"}
 METRIC_KEYS = {"accuracy", "f1", "precision", "recall", "roc_auc", "pr_auc", "log_loss", "brier"}
 VERSION_KEYS = {"python", "scikit-learn", "pandas", "numpy", "pyarrow", "duckdb", "joblib"}
-PLOTS = ["confusion_matrix.png", "roc_curve.png", "precision_recall_curve.png", "calibration_curve.png"]
+PLOTS = ["confusion_matrix.png", "roc_curve.png", "precision_recall_curve.png", "calibration_curve.png",
+         "cumulative_gains.png", "score_histogram.png", "permutation_importance.png", "coefficients.png"]
+#: The flags that make the run the tutorial's: its weighting, its raw counts, its 0.5 threshold.
+TUTORIAL_FLAGS = ["--split", "rows", "--class-weight", "balanced", "--numeric-transform", "none", "--threshold", "0.5"]
 
 
 def _setup(directory: Path, events: pd.DataFrame | None = None, **db_options) -> Path:
@@ -67,16 +76,21 @@ def visitor_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
 def test_run_succeeds_and_writes_every_artifact(visitor_run: dict) -> None:
     assert visitor_run["rc"] == 0
     names = sorted(p.name for p in visitor_run["out"].iterdir())
-    assert names == sorted(["model.joblib", "metadata.json", "report.md", *PLOTS])
+    assert names == sorted(["model.joblib", "metadata.json", "report.md", *PLOTS, "current", "runs"])
     for plot in PLOTS:
         assert (visitor_run["out"] / plot).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    # One run directory holds them all; the top-level names go through `current`.
+    runs = list((visitor_run["out"] / "runs").iterdir())
+    assert len(runs) == 1 and (visitor_run["out"] / "current").resolve() == runs[0].resolve()
+    assert sorted(p.name for p in runs[0].iterdir()) == sorted(["model.joblib", "metadata.json", "report.md", *PLOTS])
 
 
 def test_model_serves_probabilities_for_a_dataframe(visitor_run: dict) -> None:
     model = joblib.load(visitor_run["out"] / "model.joblib")
-    assert isinstance(model, LogisticRegression)
+    assert isinstance(model, Pipeline) and isinstance(model[-1], LogisticRegression)
     assert list(model.feature_names_in_) == FEATURES
-    assert model.class_weight == "balanced" and model.random_state == 42
+    # Default: unweighted, so probabilities estimate the real rate.
+    assert model[-1].class_weight is None and model[-1].random_state == 42
     frame = make_events(20, seed=5)
     prob = model.predict_proba(frame[FEATURES])[:, 1]
     assert prob.shape == (len(frame),)
@@ -88,11 +102,28 @@ def test_metadata_has_every_key(visitor_run: dict) -> None:
     assert METADATA_KEYS <= set(meta)
     assert meta["features"] == FEATURES and meta["target"] == TARGET
     assert meta["split"] == "visitor" and meta["seed"] == 42 and meta["test_size"] == 0.2
-    assert set(meta["metrics"]) == {"model", "baseline"}
+    assert set(meta["metrics"]) == {"model", "baseline", "baselines"}
     assert set(meta["metrics"]["model"]) == METRIC_KEYS == set(meta["metrics"]["baseline"])
+    assert set(meta["metrics"]["baselines"]) == {"prior", "best_feature", "tutorial"}
     assert meta["metrics"]["baseline"]["roc_auc"] == 0.5
     assert meta["metrics"]["model"]["roc_auc"] > 0.65  # the fixture has a real signal
     assert set(meta["coefficients"]) == set(FEATURES) and isinstance(meta["intercept"], float)
+    # What the serving code relies on.
+    assert isinstance(meta["threshold"], float) and 0 < meta["threshold"] < 1
+    assert [c["name"] for c in meta["feature_contract"]] == FEATURES
+    for entry in meta["feature_contract"]:
+        assert set(entry) == CONTRACT_KEYS
+        assert entry["feature_kind"] == "numeric" and entry["aggregation"] == "counter"
+        assert isinstance(entry["signals_definition"], dict) and entry["default_value"] == "0"
+    assert meta["model"]["kind"] == "logreg" and meta["model"]["class"] == "sklearn.pipeline.Pipeline"
+    cv = meta["cross_validation"]
+    assert cv["folds"] == 5 and len(cv["per_fold"]["model"]) == 5
+    for name in ("model", "prior", "best_feature", "tutorial"):
+        summary = cv["metrics"][name]["roc_auc"]
+        assert summary["std"] >= 0 and 0 <= summary["mean"] <= 1
+    assert sum(cv["rows_per_fold"]) == meta["counts"]["train"]["rows"]
+    assert meta["verdict"].startswith("the model")
+    assert set(meta["permutation_importance"]) == set(FEATURES)
     assert VERSION_KEYS <= set(meta["versions"])
     assert meta["dbt"]["target"] == "duckdb" and meta["dbt"]["type"] == "duckdb"
     assert meta["table"] == "main.final_training"
@@ -109,7 +140,11 @@ def test_report_links_plots_and_shows_metrics(visitor_run: dict) -> None:
     report = (visitor_run["out"] / "report.md").read_text()
     for plot in PLOTS:
         assert f"]({plot})" in report
-    assert "| ROC AUC |" in report and "Baseline" in report
+    meta = json.loads((visitor_run["out"] / "metadata.json").read_text())
+    assert report.splitlines()[2] == f"**Verdict:** {meta['verdict']}."
+    assert f"Decision threshold: **{meta['threshold']:.4f}**" in report
+    assert "| ROC AUC |" in report and "Tutorial logreg" in report and "Best feature" in report
+    assert " ± " in report
     for feature in FEATURES:
         assert f"`{feature}`" in report
 
@@ -141,7 +176,7 @@ def test_rows_split_reproduces_the_tutorial_exactly(tmp_path: Path, monkeypatch:
     db = tmp_path / "warehouse.duckdb"
     monkeypatch.setenv("DBT_DUCKDB_PATH", str(db))
     out = tmp_path / "out"
-    assert main(["--project-dir", str(project), "--output-dir", str(out), "--split", "rows"]) == 0
+    assert main(["--project-dir", str(project), "--output-dir", str(out), *TUTORIAL_FLAGS]) == 0
 
     # The tutorial, on the same rows in the documented order.
     con = duckdb.connect(str(db), read_only=True)
@@ -157,15 +192,17 @@ def test_rows_split_reproduces_the_tutorial_exactly(tmp_path: Path, monkeypatch:
     split = make_split("rows", data.y, data.groups, 0.2, 42)
     assert np.array_equal(split.train, X_train.index.to_numpy())
     assert np.array_equal(split.test, X_test.index.to_numpy())
-    assert np.array_equal(data.X[split.train], X_train.to_numpy(dtype=float))
+    assert np.array_equal(data.frame.iloc[split.train].to_numpy(), X_train.to_numpy(dtype=float))
 
     tutorial = LogisticRegression(random_state=42, class_weight="balanced").fit(X_train, y_train)
     model = joblib.load(out / "model.joblib")
-    np.testing.assert_allclose(model.coef_, tutorial.coef_, rtol=1e-12, atol=0)
-    np.testing.assert_allclose(model.intercept_, tutorial.intercept_, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(model[-1].coef_, tutorial.coef_, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(model[-1].intercept_, tutorial.intercept_, rtol=1e-12, atol=0)
     np.testing.assert_array_equal(model.predict_proba(X_test), tutorial.predict_proba(X_test))
     meta = json.loads((out / "metadata.json").read_text())
-    assert meta["split"] == "rows"
+    assert meta["split"] == "rows" and meta["threshold"] == 0.5
+    # The thresholded metrics are the tutorial's (predict() at 0.5).
+    assert meta["metrics"]["model"]["f1"] == pytest.approx(f1_score(y_test, tutorial.predict(X_test)))
     assert meta["counts"]["test"]["rows"] == len(X_test)
 
 

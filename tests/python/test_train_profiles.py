@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from conftest_train_helpers import PROFILES_YML, make_events, make_project, write_database
 
+from conftest_train_helpers import PROFILES_YML, make_events, make_project, write_database
 from prospect_model.duckdb_reader import DuckDBReader
 from prospect_model.errors import TrainingError
 from prospect_model.profiles import TargetConfig, env_var, resolve_target

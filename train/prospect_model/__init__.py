@@ -16,4 +16,4 @@ Modules, one job each:
 
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_OK, TrainingError
 
-__all__ = ["TrainingError", "EXIT_OK", "EXIT_BAD_INPUT", "EXIT_INTERNAL_ERROR"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL_ERROR", "EXIT_OK", "TrainingError"]

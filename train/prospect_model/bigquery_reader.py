@@ -21,9 +21,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from .errors import TrainingError
+from .errors import TrainingError, first_line
 from .profiles import TargetConfig
-from .readers import TableReader, register_reader, select_sql
+from .readers import SqlTableReader, TableMissing, register_reader, setting
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ SCOPES = (
 
 def _import_client() -> Any:
     try:
-        from google.cloud import bigquery  # noqa: PLC0415 - optional dependency
+        from google.cloud import bigquery
     except ImportError as exc:
         raise TrainingError(
             f"the BigQuery client (google-cloud-bigquery) is not installed; install it: {INSTALL_HINT}"
@@ -44,70 +44,55 @@ def _import_client() -> Any:
     return bigquery
 
 
-def _setting(settings: Mapping[str, Any], *names: str) -> Any:
-    """The first of ``names`` that is set (empty strings - unset env vars - count as unset)."""
-    for name in names:
-        value = settings.get(name)
-        if value is not None and not (isinstance(value, str) and value.strip() == ""):
-            return value
-    return None
-
-
-def _first_line(exc: BaseException) -> str:
-    text = getattr(exc, "message", None) or str(exc)
-    text = " ".join(str(text).split())
-    return text or type(exc).__name__
-
-
 def google_credentials(target: TargetConfig) -> Any:
     """Google credentials for the target's ``method`` (the way dbt-bigquery makes them)."""
     settings = target.settings
-    method = str(_setting(settings, "method") or "").lower()
-    if _setting(settings, "impersonate_service_account") is not None:
+    method = str(setting(settings, "method") or "").lower()
+    if setting(settings, "impersonate_service_account") is not None:
         raise TrainingError(
             f"{target.describe()}: impersonate_service_account is not supported by the training step; "
             "use a method that authenticates as the reading identity directly"
         )
     try:
         if method == "oauth":
-            import google.auth  # noqa: PLC0415
+            import google.auth
 
             credentials, _ = google.auth.default(scopes=list(SCOPES))
             return credentials
         if method == "service-account":
-            from google.oauth2 import service_account  # noqa: PLC0415
+            from google.oauth2 import service_account
 
-            keyfile = _setting(settings, "keyfile")
+            keyfile = setting(settings, "keyfile")
             if keyfile is None:
                 raise TrainingError(f"{target.describe()}: method service-account needs keyfile (BIGQUERY_KEYFILE)")
             return service_account.Credentials.from_service_account_file(str(keyfile), scopes=list(SCOPES))
         if method == "service-account-json":
-            from google.oauth2 import service_account  # noqa: PLC0415
+            from google.oauth2 import service_account
 
             info = settings.get("keyfile_json")
             if not isinstance(info, Mapping):
                 raise TrainingError(f"{target.describe()}: method service-account-json needs keyfile_json")
             return service_account.Credentials.from_service_account_info(dict(info), scopes=list(SCOPES))
         if method == "oauth-secrets":
-            from google.oauth2.credentials import Credentials  # noqa: PLC0415
+            from google.oauth2.credentials import Credentials
 
-            token = _setting(settings, "token")
-            refresh_token = _setting(settings, "refresh_token")
+            token = setting(settings, "token")
+            refresh_token = setting(settings, "refresh_token")
             if token is None and refresh_token is None:
                 raise TrainingError(f"{target.describe()}: method oauth-secrets needs token (BIGQUERY_TOKEN)")
             return Credentials(
                 token=token,
                 refresh_token=refresh_token,
-                client_id=_setting(settings, "client_id"),
-                client_secret=_setting(settings, "client_secret"),
-                token_uri=_setting(settings, "token_uri"),
+                client_id=setting(settings, "client_id"),
+                client_secret=setting(settings, "client_secret"),
+                token_uri=setting(settings, "token_uri"),
                 scopes=list(SCOPES),
             )
     except TrainingError:
         raise
     except Exception as exc:  # DefaultCredentialsError, unreadable key file, ...
         raise TrainingError(
-            f"no usable Google credentials for {target.describe()} (method {method}): {_first_line(exc)}"
+            f"no usable Google credentials for {target.describe()} (method {method}): {first_line(exc)}"
         ) from exc
     raise TrainingError(
         f"{target.describe()}: unsupported BigQuery method {method or '(none)'!r} "
@@ -115,20 +100,20 @@ def google_credentials(target: TargetConfig) -> Any:
     )
 
 
-class BigQueryReader(TableReader):
+class BigQueryReader(SqlTableReader):
     """Reads tables of a dbt-bigquery target through one client."""
 
     def __init__(self, target: TargetConfig) -> None:
         super().__init__(target)
         bigquery = _import_client()
-        from google.api_core import exceptions as api_exceptions  # noqa: PLC0415
+        from google.api_core import exceptions as api_exceptions
 
         self._bigquery = bigquery
         self._hash_keys = True
         self._api_errors = api_exceptions
         settings = target.settings
-        self.project = _setting(settings, "project", "database")
-        self.dataset = _setting(settings, "dataset", "schema")
+        self.project = setting(settings, "project", "database")
+        self.dataset = setting(settings, "dataset", "schema")
         missing = [name for name, value in (("project", self.project), ("dataset", self.dataset)) if value is None]
         if missing:
             raise TrainingError(
@@ -136,19 +121,19 @@ class BigQueryReader(TableReader):
                 "(set the BIGQUERY_* environment variables, see docs/warehouses.md)"
             )
         self.project, self.dataset = str(self.project), str(self.dataset)
-        self.location_name = _setting(settings, "location")
-        self.api_endpoint = _setting(settings, "api_endpoint")
+        self.location_name = setting(settings, "location")
+        self.api_endpoint = setting(settings, "api_endpoint")
         retries = settings.get("job_retries", 1)
-        deadline = float(_setting(settings, "job_retry_deadline_seconds") or 120)
+        deadline = float(setting(settings, "job_retry_deadline_seconds") or 120)
         self._retry = None if retries in (0, "0") else bigquery.DEFAULT_RETRY.with_deadline(deadline)
-        self._timeout = float(_setting(settings, "job_execution_timeout_seconds") or 600)
+        self._timeout = float(setting(settings, "job_execution_timeout_seconds") or 600)
         credentials = google_credentials(target)
         client_options = {"api_endpoint": str(self.api_endpoint)} if self.api_endpoint else None
         where = f"BigQuery project {self.project}"
         self._where = f"{where} at {self.api_endpoint}" if self.api_endpoint else where
         try:
             self._client = bigquery.Client(
-                project=str(_setting(settings, "execution_project") or self.project),
+                project=str(setting(settings, "execution_project") or self.project),
                 credentials=credentials,
                 location=self.location_name,
                 client_options=client_options,
@@ -159,7 +144,7 @@ class BigQueryReader(TableReader):
             log.debug("dataset %s.%s does not exist (yet)", self.project, self.dataset)
         except Exception as exc:  # connection refused, auth errors, ...
             raise TrainingError(
-                f"cannot connect to {self._where} ({target.describe()}): {_first_line(exc)}"
+                f"cannot connect to {self._where} ({target.describe()}): {first_line(exc)}"
             ) from exc
 
     def location(self) -> str:
@@ -171,17 +156,21 @@ class BigQueryReader(TableReader):
     def _sql_name(self, table: str) -> str:
         return _quote(f"{self.project}.{self.dataset}.{table}")
 
-    def _query_arrow(self, sql: str, table: str) -> pa.Table:
-        log.debug("query: %s", sql)
+    true_test = " is true"
+
+    def _quote(self, name: str) -> str:
+        return _quote(name)
+
+    def _key_expression(self, quoted: str) -> str:
+        # FARM_FINGERPRINT(NULL) is NULL; the cast makes any column type hashable.
+        return f"farm_fingerprint(cast({quoted} as string))"
+
+    def _run_query(self, sql: str) -> pa.Table:
         try:
             job = self._client.query(sql, location=self.location_name, retry=self._retry, job_retry=None)
             return job.result(timeout=self._timeout).to_arrow(create_bqstorage_client=False)
         except self._api_errors.NotFound as exc:
-            raise _Missing() from exc
-        except Exception as exc:
-            raise TrainingError(
-                f"reading {self.qualified_name(table)} from {self.location()} failed: {_first_line(exc)}"
-            ) from exc
+            raise TableMissing() from exc
 
     def table_schema(self, table: str) -> pa.Schema | None:
         try:
@@ -189,13 +178,8 @@ class BigQueryReader(TableReader):
         except self._api_errors.NotFound:
             return None
         except Exception as exc:
-            raise TrainingError(
-                f"reading {self.qualified_name(table)} from {self.location()} failed: {_first_line(exc)}"
-            ) from exc
-        try:
-            return self._query_arrow(f"select * from {self._sql_name(table)} limit 0", table).schema
-        except _Missing:
-            return None
+            raise self._failed(table, exc) from exc
+        return super().table_schema(table)
 
     def read_table(
         self,
@@ -208,45 +192,22 @@ class BigQueryReader(TableReader):
     ) -> pa.Table:
         if columns is None and key_columns:
             raise ValueError("key_columns needs an explicit column list")
+        keys = key_columns if self._hash_keys else ()
         try:
-            return self._query_arrow(self._select_sql(table, columns, where_true, order_by, key_columns), table)
-        except _Missing as exc:
-            raise TrainingError(
-                f"table {self.qualified_name(table)} not found in {self.location()}; run `dbt build` first"
-            ) from exc
+            return super().read_table(table, columns, where_true=where_true, order_by=order_by, key_columns=keys)
         except TrainingError as exc:
             # An engine without FARM_FINGERPRINT (the crucible emulator): read the key
             # columns as they are; only their equality matters to the caller.
-            if not (key_columns and self._hash_keys and "farm_fingerprint" in str(exc).lower()):
+            if not (keys and "farm_fingerprint" in str(exc).lower()):
                 raise
-            log.warning("FARM_FINGERPRINT is not available on %s: reading %s unhashed", self._where, ", ".join(key_columns))
+            log.warning("FARM_FINGERPRINT is not available on %s: reading %s unhashed", self._where, ", ".join(keys))
             self._hash_keys = False
             return self.read_table(table, columns, where_true=where_true, order_by=order_by, key_columns=key_columns)
-
-    def _select_sql(
-        self,
-        table: str,
-        columns: Sequence[str] | None,
-        where_true: str | None,
-        order_by: Sequence[str],
-        key_columns: Sequence[str],
-    ) -> str:
-        return select_sql(
-            self._sql_name(table), columns, where_true=where_true, order_by=order_by,
-            key_columns=key_columns if self._hash_keys else (), quote=_quote,
-            # FARM_FINGERPRINT(NULL) is NULL; the cast makes any column type hashable.
-            key_expression=lambda c: f"farm_fingerprint(cast({c} as string))",
-            true_test=" is true",
-        )
 
     def close(self) -> None:
         client, self._client = getattr(self, "_client", None), None
         if client is not None:
             client.close()
-
-
-class _Missing(Exception):
-    """The table does not exist."""
 
 
 def _quote(name: str) -> str:

@@ -251,7 +251,7 @@ def _main(argv: Sequence[str] | None) -> int:
             log.exception("training failed")
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except Exception as exc:  # noqa: BLE001 - last-resort report for bugs
+    except Exception as exc:
         if args.verbose:
             log.exception("unexpected error")
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""

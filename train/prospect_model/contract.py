@@ -238,7 +238,8 @@ def with_kinds(spec: FeatureSpec, schema: pa.Schema, table: str, resolve: Any) -
                 f"feature column {name} of {table} has type {data_type}, unexpected for a {kind} feature "
                 f"({spec.source} says feature_kind {kind}); the contract and the table disagree: run `dbt build` again"
             )
-        columns[name] = replace(column, feature_kind=kind, description=column.description or spec.descriptions.get(name, ""))
+        description = column.description or spec.descriptions.get(name, "")
+        columns[name] = replace(column, feature_kind=kind, description=description)
     return replace(spec, columns=columns)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import platform
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata as importlib_metadata
 from typing import Any
 
@@ -52,7 +52,7 @@ def library_versions() -> dict[str, str | None]:
 
 def utc_now() -> str:
     """The current UTC time as ISO 8601 with a ``Z`` suffix (seconds)."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def build_metadata(

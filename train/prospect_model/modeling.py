@@ -189,7 +189,9 @@ def _auc(y: np.ndarray, score: np.ndarray) -> float:
     return float(roc_auc_score(np.asarray(y).astype(np.int8), score))
 
 
-def best_single_feature(frame: pd.DataFrame, y: np.ndarray, spec: FeatureSpec, used: Sequence[str]) -> SingleFeatureScore:
+def best_single_feature(
+    frame: pd.DataFrame, y: np.ndarray, spec: FeatureSpec, used: Sequence[str]
+) -> SingleFeatureScore:
     """The feature whose score ranks these (training) rows best."""
     scores = [fit_single_feature(frame, y, feature, spec.kind(feature)) for feature in used]
     return max(scores, key=lambda s: s.training_roc_auc)

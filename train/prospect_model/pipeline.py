@@ -235,12 +235,12 @@ def run_training(options: TrainingOptions) -> TrainingOutcome:
 
 
 __all__ = [
+    "Trained",
     "TrainingOptions",
     "TrainingOutcome",
-    "Trained",
+    "build_outputs",
+    "fit_and_evaluate",
+    "load_data",
     "run_training",
     "validate_options",
-    "load_data",
-    "fit_and_evaluate",
-    "build_outputs",
 ]

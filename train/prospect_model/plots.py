@@ -117,7 +117,7 @@ def calibration_png(evaluation: Evaluation) -> bytes:
                 color="black", label="prior (training positive rate)")
         ax.set_title(f"Calibration (test rows, {len(predicted)} quantile bins)")
         ax.legend(loc="upper left", fontsize="small")
-        counts_ax.hist(evaluation.prob, bins=edges if len(edges) > 1 else 10, color="grey", edgecolor="white")
+        counts_ax.hist(evaluation.prob, bins=list(edges) if len(edges) > 1 else 10, color="grey", edgecolor="white")
         counts_ax.set_ylabel("rows")
         counts_ax.set_xlabel("mean predicted probability (bins hold equal numbers of rows)")
 
@@ -154,7 +154,7 @@ def score_histogram_png(evaluation: Evaluation) -> bytes:
     def draw(figure: Figure) -> None:
         ax = figure.add_subplot()
         for label, value in ((LABELS[0], 0), (LABELS[1], 1)):
-            ax.hist(evaluation.prob[evaluation.y_true == value], bins=bins, density=True, alpha=0.55, label=label)
+            ax.hist(evaluation.prob[evaluation.y_true == value], bins=bins.tolist(), density=True, alpha=0.55, label=label)
         ax.axvline(evaluation.threshold, color="black", linestyle="--", label=f"threshold {evaluation.threshold:.3f}")
         ax.set_xlabel("predicted probability")
         ax.set_ylabel("density")

@@ -93,6 +93,11 @@ def min_frequency(n_rows: int) -> int:
     return int(min(200, max(5, math.ceil(0.005 * n_rows))))
 
 
+def _as_float() -> FunctionTransformer:
+    """Cast served values (int, bool, float, NaN) to float64 first, whatever dtype the caller's frame has."""
+    return FunctionTransformer(np.asarray, kw_args={"dtype": np.float64}, feature_names_out="one-to-one")
+
+
 def _imputer(default: float | None, fallback: str) -> SimpleImputer:
     if default is None:
         return SimpleImputer(strategy=fallback, keep_empty_features=True)
@@ -112,7 +117,7 @@ def build_pipeline(
         kind = spec.kind(feature)
         default = numeric_default(spec, feature)
         if kind == "numeric":
-            steps: list[tuple[str, object]] = [("impute", _imputer(default, "median"))]
+            steps: list[tuple[str, object]] = [("as_float", _as_float()), ("impute", _imputer(default, "median"))]
             if options.kind == "logreg" and options.numeric_transform != "none":
                 function = np.arcsinh if options.numeric_transform == "asinh" else np.log1p
                 steps += [
@@ -122,7 +127,10 @@ def build_pipeline(
             transformers.append((feature, Pipeline(steps), [feature]))
             position += 1
         elif kind == "boolean":
-            transformers.append((feature, _imputer(default, "most_frequent"), [feature]))
+            transformers.append(
+                (feature, Pipeline([("as_float", _as_float()), ("impute", _imputer(default, "most_frequent"))]),
+                 [feature])
+            )
             position += 1
         else:
             if options.kind == "logreg":

@@ -22,12 +22,13 @@ from __future__ import annotations
 import importlib
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
+from typing import Any
 
 import pyarrow as pa
 
-from .errors import TrainingError
+from .errors import TrainingError, first_line
 from .profiles import TargetConfig
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,108 @@ class TableReader(ABC):
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class TableMissing(Exception):
+    """Raised by :meth:`SqlTableReader._run_query` when the table does not exist (or is not visible)."""
+
+
+class SqlTableReader(TableReader):
+    """What the SQL warehouse readers (DuckDB, Snowflake, BigQuery) share.
+
+    A subclass says how to name a table in SQL (:meth:`_sql_name`), how to quote
+    an identifier (:meth:`_quote`), how to hash a key column
+    (:meth:`_key_expression`) and how to run a query into Arrow
+    (:meth:`_run_query`, raising :class:`TableMissing` for a missing table); this
+    class builds the SELECT, turns a missing table and client errors into one-line
+    :class:`TrainingError` messages, and reads schemas with ``limit 0``.
+    """
+
+    #: Appended to the ``where_true`` column (e.g. `` is true`` where a bare column is not a predicate).
+    true_test: str = ""
+
+    @abstractmethod
+    def _sql_name(self, table: str) -> str:
+        """The table's name in SQL (quoted as needed); may raise TableMissing."""
+
+    @abstractmethod
+    def _run_query(self, sql: str) -> pa.Table:
+        """Run ``sql`` and return its result; raise TableMissing if the table does not exist."""
+
+    def _quote(self, name: str) -> str:
+        return quote_identifier(name)
+
+    def _key_expression(self, quoted: str) -> str:
+        return f"hash({quoted})"
+
+    def _failed(self, table: str, exc: BaseException) -> TrainingError:
+        return TrainingError(f"reading {self.qualified_name(table)} from {self.location()} failed: {first_line(exc)}")
+
+    def _query(self, sql: str, table: str) -> pa.Table:
+        log.debug("query: %s", sql)
+        try:
+            return self._run_query(sql)
+        except (TableMissing, TrainingError):
+            raise
+        except Exception as exc:  # the client's errors (and network errors): one line
+            raise self._failed(table, exc) from exc
+
+    def table_schema(self, table: str) -> pa.Schema | None:
+        try:
+            return self._query(f"select * from {self._sql_name(table)} limit 0", table).schema
+        except TableMissing:
+            return None
+
+    def select(
+        self,
+        table: str,
+        columns: Sequence[str] | None,
+        *,
+        where_true: str | None,
+        order_by: Sequence[str],
+        key_columns: Sequence[str],
+    ) -> str:
+        """The SELECT of :meth:`read_table` in this reader's dialect."""
+        return select_sql(
+            self._sql_name(table), columns, where_true=where_true, order_by=order_by, key_columns=key_columns,
+            quote=self._quote, key_expression=self._key_expression, true_test=self.true_test,
+        )
+
+    def read_table(
+        self,
+        table: str,
+        columns: Sequence[str] | None = None,
+        *,
+        where_true: str | None = None,
+        order_by: Sequence[str] = (),
+        key_columns: Sequence[str] = (),
+    ) -> pa.Table:
+        try:
+            sql = self.select(table, columns, where_true=where_true, order_by=order_by, key_columns=key_columns)
+            return self._query(sql, table)
+        except TableMissing as exc:
+            raise TrainingError(
+                f"table {self.qualified_name(table)} not found in {self.location()}; run `dbt build` first"
+            ) from exc
+
+
+def setting(settings: Mapping[str, Any], *names: str) -> Any:
+    """The first of ``names`` that is set in a target's settings.
+
+    Unset: missing, None, a blank string (an unset env var rendered to ''), and 0
+    or '0' (an unset port, timeout, ... rendered from a numeric default). The one
+    rule every reader applies.
+    """
+    for name in names:
+        value = settings.get(name)
+        if value is None:
+            continue
+        if isinstance(value, str) and value.strip() in ("", "0"):
+            continue
+        if not isinstance(value, bool) and isinstance(value, (int, float)) and value == 0:
+            continue
+        return value
+    return None
 
 
 #: A function that opens a reader for a target (raising TrainingError if it cannot).

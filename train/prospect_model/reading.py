@@ -211,7 +211,9 @@ def prepare_training_data(raw: RawTrainingTable, spec: FeatureSpec | None = None
                 f"column {column} of {name} has {nulls} null values in the training rows; "
                 "the target, the event time and the visitor id must not be null"
             )
-    frame = pd.DataFrame({feature: _feature_values(data.column(feature), spec.kind(feature)) for feature in spec.features})
+    frame = pd.DataFrame(
+        {feature: _feature_values(data.column(feature), spec.kind(feature)) for feature in spec.features}
+    )
     dropped = check_features(frame, spec, name)
 
     y = _target_array(data.column(spec.target), spec.target, name)
@@ -290,7 +292,7 @@ def _visitor_codes(keys: pa.ChunkedArray) -> tuple[np.ndarray, int]:
     values = keys.to_numpy(zero_copy_only=False)
     codes, uniques = pd.factorize(values, sort=False)
     dtype = np.int32 if len(uniques) < 2**31 else np.int64
-    return np.ascontiguousarray(codes, dtype=dtype), int(len(uniques))
+    return np.ascontiguousarray(codes, dtype=dtype), len(uniques)
 
 
 def _target_array(column: pa.ChunkedArray, target: str, table: str) -> np.ndarray:

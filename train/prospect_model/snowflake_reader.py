@@ -14,14 +14,13 @@ the reader raises a one-line "install it" error.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
 
-from .errors import TrainingError
+from .errors import TrainingError, first_line
 from .profiles import TargetConfig
-from .readers import TableReader, quote_identifier, register_reader, select_sql
+from .readers import SqlTableReader, TableMissing, quote_identifier, register_reader, setting
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +32,7 @@ _DOES_NOT_EXIST = 2003
 
 def _import_connector() -> Any:
     try:
-        import snowflake.connector  # noqa: PLC0415 - optional dependency
+        import snowflake.connector
     except ImportError as exc:
         raise TrainingError(
             f"the Snowflake client (snowflake-connector-python) is not installed; install it: {INSTALL_HINT}"
@@ -41,20 +40,12 @@ def _import_connector() -> Any:
     return snowflake.connector
 
 
-def _setting(settings: Mapping[str, Any], name: str) -> Any:
-    """A setting; empty (an unset env var rendered to '') and 0 (an unset port) mean unset."""
-    value = settings.get(name)
-    if value is None or (isinstance(value, str) and value.strip() in ("", "0")) or value == 0:
-        return None
-    return value
-
-
 def connect_params(target: TargetConfig) -> dict[str, Any]:
     """The keyword arguments of ``snowflake.connector.connect`` for ``target`` (the way dbt-snowflake builds them)."""
     settings = target.settings
-    missing = [name for name in ("account", "database", "schema") if _setting(settings, name) is None]
-    authenticator = _setting(settings, "authenticator")
-    if _setting(settings, "user") is None and str(authenticator or "").lower() not in ("oauth", "jwt"):
+    missing = [name for name in ("account", "database", "schema") if setting(settings, name) is None]
+    authenticator = setting(settings, "authenticator")
+    if setting(settings, "user") is None and str(authenticator or "").lower() not in ("oauth", "jwt"):
         missing.append("user")
     if missing:
         raise TrainingError(
@@ -66,13 +57,13 @@ def connect_params(target: TargetConfig) -> dict[str, Any]:
         "database": str(settings["database"]),
         "schema": str(settings["schema"]),
         "application": "prospect_scoring_train",
-        "login_timeout": int(_setting(settings, "connect_timeout") or 60),
+        "login_timeout": int(setting(settings, "connect_timeout") or 60),
         # Bounds the connector's retries, so a failing server cannot hang the run.
-        "network_timeout": int(_setting(settings, "network_timeout") or 900),
+        "network_timeout": int(setting(settings, "network_timeout") or 900),
         "session_parameters": {"QUERY_TAG": "prospect_scoring train/fit.py"},
     }
     for name in ("user", "password", "role", "warehouse", "host", "port", "protocol", "proxy_host", "proxy_port"):
-        value = _setting(settings, name)
+        value = setting(settings, name)
         if value is not None:
             params[name] = int(value) if name in ("port", "proxy_port") else str(value)
     if authenticator is not None:
@@ -82,13 +73,13 @@ def connect_params(target: TargetConfig) -> dict[str, Any]:
             params["authenticator"] = str(authenticator)
             if str(authenticator).lower() == "oauth":
                 params["token"] = settings.get("token")
-    key_path = _setting(settings, "private_key_path")
+    key_path = setting(settings, "private_key_path")
     if key_path is not None:
         params["private_key_file"] = str(key_path)
-        passphrase = _setting(settings, "private_key_passphrase")
+        passphrase = setting(settings, "private_key_passphrase")
         if passphrase is not None:
             params["private_key_file_pwd"] = str(passphrase)
-    elif _setting(settings, "private_key") is not None:
+    elif setting(settings, "private_key") is not None:
         raise TrainingError(
             f"{target.describe()}: an inline 'private_key' is not supported by the training step; "
             "use private_key_path (SNOWFLAKE_PRIVATE_KEY_PATH)"
@@ -96,12 +87,7 @@ def connect_params(target: TargetConfig) -> dict[str, Any]:
     return params
 
 
-def _first_line(exc: BaseException) -> str:
-    text = " ".join(str(getattr(exc, "msg", None) or exc).split())
-    return text or type(exc).__name__
-
-
-class SnowflakeReader(TableReader):
+class SnowflakeReader(SqlTableReader):
     """Reads tables of a dbt-snowflake target through one connection."""
 
     def __init__(self, target: TargetConfig) -> None:
@@ -120,7 +106,7 @@ class SnowflakeReader(TableReader):
             self._con = connector.connect(**params)
         except Exception as exc:  # connector errors, and network errors (OSError, requests)
             raise TrainingError(
-                f"cannot connect to {self._where} ({target.describe()}): {_first_line(exc)}"
+                f"cannot connect to {self._where} ({target.describe()}): {first_line(exc)}"
             ) from exc
 
     def location(self) -> str:
@@ -134,69 +120,34 @@ class SnowflakeReader(TableReader):
         # unless a name needs quotes.
         return ".".join(_identifier(part) for part in (self.database, self.schema, table))
 
-    def _query_arrow(self, sql: str, table: str) -> pa.Table:
-        log.debug("query: %s", sql)
+    def _key_expression(self, quoted: str) -> str:
+        # HASH(NULL) is not NULL in Snowflake: keep NULLs visible to validation.
+        # mod(.., 2**63 - 1) keeps the key a signed 64-bit value on every engine
+        # (the fakesnow emulator's HASH is DuckDB's unsigned one).
+        return f"case when {quoted} is null then null else mod(hash({quoted}), {_INT63}) end"
+
+    def _run_query(self, sql: str) -> pa.Table:
         cursor = self._con.cursor()
         try:
             cursor.execute(sql)
             result = cursor.fetch_arrow_all(force_return_table=True)
         except self._errors.ProgrammingError as exc:
             if getattr(exc, "errno", None) == _DOES_NOT_EXIST or "does not exist" in str(exc).lower():
-                raise _Missing() from exc
-            raise TrainingError(
-                f"reading {self.qualified_name(table)} from {self.location()} failed: {_first_line(exc)}"
-            ) from exc
-        except self._errors.Error as exc:
-            raise TrainingError(
-                f"reading {self.qualified_name(table)} from {self.location()} failed: {_first_line(exc)}"
-            ) from exc
+                raise TableMissing() from exc
+            raise
         finally:
             cursor.close()
         if result is None:  # pragma: no cover - force_return_table always returns a table
-            raise TrainingError(f"reading {self.qualified_name(table)} from {self.location()} returned no result")
+            raise TrainingError(f"a query on {self.location()} returned no result")
         return result
-
-    def table_schema(self, table: str) -> pa.Schema | None:
-        try:
-            return self._query_arrow(f"select * from {self._sql_name(table)} limit 0", table).schema
-        except _Missing:
-            return None
-
-    def read_table(
-        self,
-        table: str,
-        columns: Sequence[str] | None = None,
-        *,
-        where_true: str | None = None,
-        order_by: Sequence[str] = (),
-        key_columns: Sequence[str] = (),
-    ) -> pa.Table:
-        sql = select_sql(
-            self._sql_name(table), columns, where_true=where_true, order_by=order_by,
-            key_columns=key_columns, quote=quote_identifier,
-            # HASH(NULL) is not NULL in Snowflake: keep NULLs visible to validation.
-            # mod(.., 2**63 - 1) keeps the key a signed 64-bit value on every engine
-            # (the fakesnow emulator's HASH is DuckDB's unsigned one).
-            key_expression=lambda c: f"case when {c} is null then null else mod(hash({c}), {_INT63}) end",
-        )
-        try:
-            return self._query_arrow(sql, table)
-        except _Missing as exc:
-            raise TrainingError(
-                f"table {self.qualified_name(table)} not found in {self.location()}; run `dbt build` first"
-            ) from exc
 
     def close(self) -> None:
         con, self._con = getattr(self, "_con", None), None
         if con is not None:
             try:
                 con.close()
-            except Exception:  # noqa: BLE001 - closing a dead connection must not hide the real error
+            except Exception:
                 log.debug("closing the Snowflake connection failed", exc_info=True)
-
-
-class _Missing(Exception):
-    """The table does not exist (or is not visible to the role)."""
 
 
 def _identifier(name: str) -> str:

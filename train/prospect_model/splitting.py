@@ -287,7 +287,7 @@ def side_counts(split: Split, y: np.ndarray, groups: np.ndarray) -> dict[str, di
         present = np.zeros(int(groups.max()) + 1, dtype=bool)
         present[groups[rows]] = True
         counts[side] = {
-            "rows": int(len(rows)),
+            "rows": len(rows),
             "visitors": int(present.sum()),
             "positives": n_pos,
             "negatives": int(len(rows) - n_pos),

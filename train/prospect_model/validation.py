@@ -68,8 +68,11 @@ class CrossValidation:
                 continue
             out[name] = {}
             for metric in RANKING_METRICS:
-                diffs = [m[metric] - b[metric] for m, b in zip(self.folds["model"], folds, strict=True)
-                         if m[metric] is not None and b[metric] is not None]
+                diffs: list[float | None] = []
+                for m, b in zip(self.folds["model"], folds, strict=True):
+                    ours, theirs = m[metric], b[metric]
+                    if ours is not None and theirs is not None:
+                        diffs.append(ours - theirs)
                 out[name][metric] = _mean_std(diffs)
         return out
 
@@ -169,7 +172,8 @@ def verdict(cv: CrossValidation, best_feature: str) -> str:
             texts.append(f"{word} it in {label} by {mean:+.3f} ± {std:.3f}")
         parts.append(f"{title}: " + ", ".join(texts))
     head = "the model beats every baseline" if beats_all else "the model does NOT clearly beat every baseline"
-    return f"{head} ({cv.k}-fold CV, mean ± std of the per-fold differences; 'beats' = more than the spread) - " + "; ".join(parts)
+    how = f"{cv.k}-fold CV, mean ± std of the per-fold differences; 'beats' = more than the spread"
+    return f"{head} ({how}) - " + "; ".join(parts)
 
 
 def describe_folds(cv: CrossValidation) -> dict[str, Any]:
