@@ -207,7 +207,9 @@ def write_duckdb_table(frame: pd.DataFrame, target: TargetConfig, table: str) ->
 def run_scoring(options: ScoringOptions) -> tuple[pd.DataFrame, str]:
     """Read, score, write; returns the scores and where they went."""
     if not 0 < options.active_days <= MAX_ACTIVE_DAYS:
-        raise TrainingError(f"--active-days must be more than 0 and at most {MAX_ACTIVE_DAYS}, not {options.active_days}")
+        raise TrainingError(
+            f"--active-days must be more than 0 and at most {MAX_ACTIVE_DAYS}, not {options.active_days}"
+        )
     model = ServingModel.load(options.model_dir)
     target = resolve_target(project_dir=options.project_dir, profiles_dir=options.profiles_dir, target=options.target)
     if options.output_parquet is None and target.type.lower() != "duckdb":
@@ -272,7 +274,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--table", default=DEFAULT_TABLE, metavar="NAME",
                         help=f"table of the features as of each event (default: {DEFAULT_TABLE}).")
     parser.add_argument("--active-days", default=DEFAULT_ACTIVE_DAYS, type=_days, metavar="N",
-                        help=f"score visitors whose last event is within N days of the end of the data (default: {DEFAULT_ACTIVE_DAYS}).")
+                        help="score visitors whose last event is within N days of the end of the data "
+                             f"(default: {DEFAULT_ACTIVE_DAYS}).")
     parser.add_argument("--output-table", default=DEFAULT_OUTPUT_TABLE, metavar="NAME",
                         help=f"DuckDB table written in the target's schema (default: {DEFAULT_OUTPUT_TABLE}).")
     parser.add_argument("--output-parquet", default=None, metavar="PATH",
@@ -306,13 +309,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             log.exception("scoring failed")
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except Exception as exc:  # noqa: BLE001 - one line; traceback with --verbose
+    except Exception as exc:
         if args.verbose:
             log.exception("unexpected error")
         print(f"error: unexpected {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
               "(run with --verbose for details)", file=sys.stderr)
         return EXIT_INTERNAL_ERROR
     return EXIT_OK
+
+
+def entry() -> None:
+    """Console script ``prospect-score``."""
+    sys.exit(main())
 
 
 if __name__ == "__main__":

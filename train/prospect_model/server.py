@@ -347,11 +347,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1).")
     parser.add_argument("--port", default=8000, type=_positive, help="port to listen on (default: 8000).")
     parser.add_argument("--model-dir", default=None, metavar="DIR",
-                        help=f"folder with model.joblib and metadata.json (default: ${MODEL_DIR_ENV}, else {DEFAULT_MODEL_DIR}).")
+                        help="folder with model.joblib and metadata.json "
+                             f"(default: ${MODEL_DIR_ENV}, else {DEFAULT_MODEL_DIR}).")
     parser.add_argument("--workers", default=1, type=_positive,
                         help="worker processes (default: 1; each loads the model once).")
     parser.add_argument("--signals-service", default=None, metavar="NAME",
-                        help=f"Signals service to read attributes from (default: ${SERVICE_ENV}, else {DEFAULT_SERVICE_NAME}).")
+                        help="Signals service to read attributes from "
+                             f"(default: ${SERVICE_ENV}, else {DEFAULT_SERVICE_NAME}).")
     parser.add_argument("--max-body-bytes", default=None, type=_positive, metavar="N",
                         help=f"largest request body accepted, larger gets 413 (default: {DEFAULT_MAX_BODY_BYTES}).")
     parser.add_argument("--log-level", default="warning",
@@ -386,6 +388,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         workers=args.workers, log_level=args.log_level, access_log=args.log_level in ("info", "debug"),
     )
     return 0
+
+
+def entry() -> None:
+    """Console script ``prospect-serve``."""
+    sys.exit(main())
 
 
 if __name__ == "__main__":

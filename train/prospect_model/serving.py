@@ -141,7 +141,7 @@ class FeatureContract:
             raise ServingError(f"default_value of {self.name} must be true or false, not {raw!r}")
         return str(raw)
 
-    def model_value(self, value: Any) -> Any:
+    def model_value(self, value: Any) -> Any:  # noqa: PLR0911 - one return per kind
         """One attribute value (as Signals returns it) -> the value the model sees.
 
         ``None`` means missing: the default. Raises :class:`ServingError` on a wrong type.

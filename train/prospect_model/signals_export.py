@@ -131,7 +131,7 @@ def _unknown_keys(given: Any, dumped: Any, path: str = "") -> list[str]:
             else:
                 unknown += _unknown_keys(value, dumped[key], f"{path}{key}.")
     elif isinstance(given, list) and isinstance(dumped, list) and len(given) == len(dumped):
-        for i, (a, b) in enumerate(zip(given, dumped)):
+        for i, (a, b) in enumerate(zip(given, dumped, strict=True)):
             unknown += _unknown_keys(a, b, f"{path}{i}.")
     return unknown
 
@@ -296,10 +296,14 @@ def signals_client_from_env(env: Mapping[str, str] | None = None) -> Any:
 def publish(export: SignalsExport, client: Any) -> list[Any]:
     """Publish the attribute group and the service (the SDK publishes groups before services)."""
     sdk = _sdk()
+    import httpx  # the SDK's HTTP client
+
     try:
         return list(client.publish([export.attribute_group, export.service]))
     except sdk.SignalsAPIError as exc:
         raise ExportError(f"Signals refused the publish: {' '.join(str(exc).split())[:300]}") from exc
+    except httpx.HTTPError as exc:
+        raise ExportError(f"cannot reach Signals to publish: {type(exc).__name__}: {exc}") from exc
 
 
 # --------------------------------------------------------------------------- command line
@@ -364,7 +368,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--description", default=None, metavar="TEXT",
                         help="description of the group and service (default: names the model's target).")
     export.add_argument("--publish", action="store_true",
-                        help="also publish the group and service to Signals (needs the credentials in the environment).")
+                        help="also publish the group and service to Signals "
+                             "(needs the credentials in the environment).")
     export.add_argument("--verbose", action="store_true", help="debug logging and tracebacks.")
     return parser
 
@@ -432,13 +437,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             log.exception("export failed")
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except Exception as exc:  # noqa: BLE001 - one line, traceback only with --verbose
+    except Exception as exc:
         if args.verbose:
             log.exception("unexpected error")
         print(f"error: unexpected {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
               "(run with --verbose for details)", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK
+
+
+def entry() -> None:
+    """Console script ``prospect-signals``."""
+    sys.exit(main())
 
 
 if __name__ == "__main__":
