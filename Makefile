@@ -10,7 +10,7 @@ OUTPUT ?= artifacts
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: all install build train lint test test-fast warehouse-envs bench sample clean help
+.PHONY: all install build train lint check test test-fast warehouse-envs bench sample clean help
 
 help:  ## List the targets.
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -18,13 +18,16 @@ help:  ## List the targets.
 all: install build train  ## Install, build final_training on the sample, train and write the report.
 	@echo "Report: $(OUTPUT)/report.md (model: $(OUTPUT)/model.joblib)"
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	# The training package (train/prospect_model, console script prospect-train), editable;
+	# its build needs only setuptools and wheel, from the same (offline) index as the pins.
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP)  ## Create .venv and install the pinned requirements.
+install: $(STAMP)  ## Create .venv, install the pinned requirements and the training package (editable).
 
 build: $(STAMP)  ## dbt build (seeds, models, data tests, unit tests) on the default target.
 	@$(BIN)/python scripts/preflight_duckdb.py
@@ -39,10 +42,14 @@ lint: $(STAMP)  ## sqlfluff over the models and singular tests (dbt templater; m
 warehouse-envs:  ## Environments of the offline Snowflake/BigQuery checks (.venv-snowflake, -bigquery, -fakesnow, -crucible).
 	PYTHON=$(PYTHON) bash scripts/emulators/setup.sh
 
-test: lint warehouse-envs  ## Every test: SQL lint, then pytest (dbt build with unit and data tests, and the Snowflake/BigQuery emulator checks).
+check: $(STAMP)  ## ruff and mypy over the training step (train/, its tests); part of make test.
+	$(BIN)/ruff check
+	$(BIN)/mypy
+
+test: lint check warehouse-envs  ## Every test: SQL lint, ruff + mypy, then pytest (dbt build with unit and data tests, and the Snowflake/BigQuery emulator checks).
 	$(BIN)/python -m pytest
 
-test-fast: lint  ## Every test except the warehouse emulator group.
+test-fast: lint check  ## Every test except the warehouse emulator group.
 	$(BIN)/python -m pytest -m "not warehouse"
 
 bench: $(STAMP)  ## Benchmarks at 1M and 10M events (minutes; prints numbers).

@@ -43,7 +43,7 @@ DESCRIPTIONS = {
     "num_page_views": "Page views by the visitor so far",
     "num_pricing_views": "Pricing page views by the visitor so far",
     "num_customers_views": "Customers page views by the visitor so far",
-    TARGET: "The visitor submits a form within the next hour",
+    TARGET: "The visitor converts (submit_form) within 3600 whole seconds after this event.",
     MATURITY: "The 1h label horizon lies within the observed data",
 }
 

@@ -49,7 +49,7 @@ def test_failure_while_staging_leaves_everything_untouched(
         real_fsync(fd)
 
     monkeypatch.setattr(artifacts.os, "fsync", failing_fsync)
-    with pytest.raises(TrainingError, match="No space left on device.*left unchanged"):
+    with pytest.raises(TrainingError, match=r"No space left on device.*left unchanged"):
         write_artifacts(tmp_path, {"model.joblib": b"new model", "report.md": b"new report"})
     assert snapshot(tmp_path) == before  # no temp files either
 
@@ -66,3 +66,58 @@ def test_model_bytes_round_trip(tmp_path: Path) -> None:
     atomic_write_bytes(path, model_bytes(model))
     loaded = joblib.load(path)
     assert (loaded.coef_ == model.coef_).all()
+
+
+def test_runs_switch_as_a_whole_and_old_runs_are_pruned(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    for i in range(5):
+        write_artifacts(out, {"model.joblib": f"model {i}".encode(), "metadata.json": f"meta {i}".encode()})
+        # Every top-level name reads the same run.
+        assert (out / "model.joblib").read_bytes() == f"model {i}".encode()
+        assert (out / "metadata.json").read_bytes() == f"meta {i}".encode()
+        assert (out / "model.joblib").resolve().parent == (out / "current").resolve()
+    runs = sorted(p.name for p in (out / "runs").iterdir())
+    assert len(runs) == artifacts.RUNS_KEPT
+    assert (out / "current").resolve().name == runs[-1]
+    assert os.readlink(out / "model.joblib") == "current/model.joblib"
+
+
+def test_a_failed_switch_keeps_the_last_good_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    write_artifacts(out, {"model.joblib": b"good", "metadata.json": b"good meta"})
+    good = (out / "current").resolve()
+    real_replace = os.replace
+
+    def failing_replace(src: object, dst: object) -> None:
+        if str(dst).endswith("/current"):
+            raise OSError(5, "Input/output error")
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(artifacts.os, "replace", failing_replace)
+    with pytest.raises(TrainingError, match="left unchanged"):
+        write_artifacts(out, {"model.joblib": b"new", "metadata.json": b"new meta"})
+    monkeypatch.undo()
+    assert (out / "current").resolve() == good
+    assert snapshot(out) == {"model.joblib": b"good", "metadata.json": b"good meta"}
+    assert [p.resolve() for p in (out / "runs").iterdir()] == [good]  # the partial run is gone
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_leftovers_of_interrupted_runs_and_an_older_layout_are_cleaned(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "runs" / ".20240101T000000Z-abcdef.tmp").mkdir(parents=True)
+    (out / "runs" / ".20240101T000000Z-abcdef.tmp" / "model.joblib").write_bytes(b"half")
+    (out / ".model.joblib.x1y2.tmp").write_bytes(b"temp of the old layout")
+    (out / "model.joblib").write_bytes(b"plain file of the old layout")
+    (out / "report.md").write_bytes(b"old report")
+    write_artifacts(out, {"model.joblib": b"new", "report.md": b"new report"})
+    assert sorted(p.name for p in out.iterdir()) == ["current", "model.joblib", "report.md", "runs"]
+    assert (out / "model.joblib").is_symlink() and (out / "model.joblib").read_bytes() == b"new"
+    assert [p.name.startswith(".") for p in (out / "runs").iterdir()] == [False]
+
+
+def test_links_of_files_the_new_run_lacks_are_removed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_artifacts(out, {"model.joblib": b"a", "coefficients.png": b"png"})
+    write_artifacts(out, {"model.joblib": b"b"})
+    assert sorted(p.name for p in out.iterdir()) == ["current", "model.joblib", "runs"]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import tomllib
 from pathlib import Path
+
+import pytest
 
 from conftest_train_helpers import (
     REPO_ROOT,
@@ -64,3 +68,44 @@ def test_bad_test_size_subprocess(tmp_path: Path) -> None:
     assert result.stderr.strip().splitlines() == [
         "error: argument --test-size: must be strictly between 0 and 1, not 1.0 (see --help)"
     ]
+
+
+def _interrupting_module(directory: Path, name: str) -> Path:
+    """A package ``name`` whose import raises KeyboardInterrupt: Ctrl-C at that import, deterministically."""
+    package = directory / name
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("raise KeyboardInterrupt\n")
+    return directory
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "argparse",  # imported by fit.py's own import of the command line
+        "sklearn",  # imported by the command line once the options are parsed
+    ],
+)
+def test_ctrl_c_during_imports_prints_one_line_and_exits_130(tmp_path: Path, module: str) -> None:
+    project = make_project(tmp_path / "project")
+    db = write_database(tmp_path / "warehouse.duckdb", make_events(60, seed=2))
+    out = tmp_path / "out"
+    before = seed_previous_artifacts(out)
+    fake = _interrupting_module(tmp_path / "fake", module)
+    result = run_fit(
+        ["--project-dir", str(project), "--output-dir", str(out)],
+        env=clean_env(DBT_DUCKDB_PATH=str(db), PYTHONPATH=str(fake)), cwd=REPO_ROOT,
+    )
+    assert result.returncode == 130, result.stderr
+    assert result.stderr.strip().splitlines() == ["error: interrupted; existing output files were left unchanged"]
+    assert snapshot(out) == before
+
+
+def test_console_script_points_at_the_command_line() -> None:
+    scripts = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    module, _, function = scripts["prospect-train"].partition(":")
+    assert callable(getattr(importlib.import_module(module), function))
+
+
+def test_no_sys_path_edits_in_the_package_or_scripts() -> None:
+    for path in [*(REPO_ROOT / "train").rglob("*.py"), REPO_ROOT / "tests/python/conftest_train_helpers.py"]:
+        assert "sys.path" not in path.read_text(), path

@@ -110,18 +110,87 @@ def test_single_class_target(env: dict, capsys: pytest.CaptureFixture[str]) -> N
     fails(env, capsys, "no conversions found", "longer", "conversion event")
 
 
-def test_feature_column_missing_from_table(env: dict, capsys: pytest.CaptureFixture[str]) -> None:
+def test_all_null_feature(env: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    events = make_events()
+    events["num_pricing_views"] = np.nan
+    write_database(env["db"], events)
+    fails(env, capsys, "feature column num_pricing_views", "is null in all", "training rows")
+
+
+def test_feature_of_a_type_the_step_cannot_use(env: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    events = make_events()
+    events["num_pricing_views"] = events["derived_tstamp"]
+    write_database(env["db"], events, feature_types={"num_pricing_views": "TIMESTAMP"},
+                   details={"num_pricing_views": {}})
+    fails(env, capsys, "feature column num_pricing_views", "type timestamp", "cannot use")
+
+
+def test_feature_type_disagrees_with_the_contract(env: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    events = make_events()
+    events["num_pricing_views"] = "many"
+    write_database(env["db"], events, feature_types={"num_pricing_views": "VARCHAR"},
+                   details={"num_pricing_views": {"feature_kind": "numeric"}})
+    fails(env, capsys, "num_pricing_views", "unexpected for a numeric feature", "run `dbt build` again")
+
+
+def test_every_feature_constant(env: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    events = make_events()
+    for feature in FEATURES:
+        events[feature] = 1
+    write_database(env["db"], events)
+    fails(env, capsys, "every feature", "is constant", "nothing to learn")
+
+
+def test_contract_of_another_build(env: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    events = make_events()
+    write_database(env["db"], events, training_row_count=len(events) + 7, build_id="older-build")
+    fails(env, capsys, "final_training_columns (build older-build)", f"{len(events) + 7} rows",
+          f"has {len(events)}", "different builds", "run `dbt build` again")
+
+
+def test_contract_names_a_column_the_table_lacks(env: dict, capsys: pytest.CaptureFixture[str]) -> None:
     rows = column_rows([*FEATURES, "num_signup_views"])
     write_database(env["db"], make_events(), columns=rows)
-    fails(env, capsys, "lacks columns num_signup_views")
+    fails(env, capsys, "lacks columns num_signup_views", "different builds", "run `dbt build` again")
 
 
-def test_nulls_in_a_feature(env: dict, capsys: pytest.CaptureFixture[str]) -> None:
-    events = make_events()
-    events["num_pricing_views"] = events["num_pricing_views"].astype("float64")
-    events.loc[events.index[10:13], "num_pricing_views"] = np.nan
+def test_training_side_too_small(env: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    write_database(env["db"], make_events())
+    fails(env, capsys, "training side", "too small to fit", "at least 30 rows, 5 visitors, 5 positive and 5 negative",
+          args=("--test-size", "0.999"))
+
+
+def test_too_few_converting_visitors_for_the_folds(env: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    events = make_events(120, seed=5)
+    visitors = events["domain_userid"].unique()
+    converting = set(visitors[:9])
+    # Only 9 visitors ever convert: 7 on the training side, not enough for 10 folds.
+    mask = events["domain_userid"].isin(converting).to_numpy()
+    events[TARGET] = mask & (np.arange(len(events)) % 2 == 0)
     write_database(env["db"], events)
-    fails(env, capsys, "num_pricing_views", "3 null values")
+    fails(env, capsys, "too few visitors for 10 visitor-grouped cross-validation folds", "--cv-folds",
+          args=("--cv-folds", "10", "--test-size", "0.25"))
+
+
+def test_time_split_without_a_stated_horizon(env: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [(n, r, o, "The visitor submits a form soon" if r == "target" else d) for n, r, o, d in column_rows()]
+    write_database(env["db"], make_events(), columns=rows)  # a target description that states no horizon
+    fails(env, capsys, "--split time needs the label horizon", "--horizon-seconds", args=("--split", "time"))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--threshold", "1.5"), "--threshold"),
+        (("--cv-folds", "1"), "--cv-folds"),
+        (("--model", "forest"), "--model"),
+        (("--numeric-transform", "cube"), "--numeric-transform"),
+        (("--class-weight", "heavy"), "--class-weight"),
+        (("--horizon-seconds", "0"), "--horizon-seconds"),
+    ],
+)
+def test_bad_model_options(env: dict, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str) -> None:
+    fails(env, capsys, message, args=args)
 
 
 def test_no_feature_defined(env: dict, capsys: pytest.CaptureFixture[str]) -> None:
@@ -168,7 +237,9 @@ def test_profile_name_not_in_profiles(env: dict, capsys: pytest.CaptureFixture[s
     fails(env, capsys, f"no profile '{PROFILE}'")
 
 
-def test_env_var_without_default(env: dict, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_env_var_without_default(
+    env: dict, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("PROSPECT_TEST_UNSET", raising=False)
     (env["project"] / "profiles.yml").write_text(
         f"{PROFILE}:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n"
@@ -188,7 +259,7 @@ def test_bad_test_size(env: dict, capsys: pytest.CaptureFixture[str], value: str
 
 
 def test_unknown_split(env: dict, capsys: pytest.CaptureFixture[str]) -> None:
-    fails(env, capsys, "--split", args=("--split", "time"))
+    fails(env, capsys, "--split", args=("--split", "nope"))
 
 
 def test_failure_after_computing_leaves_previous_outputs(
@@ -200,7 +271,7 @@ def test_failure_after_computing_leaves_previous_outputs(
         raise TrainingError("simulated failure while rendering the outputs")
 
     monkeypatch.setattr(prospect_model.pipeline, "build_outputs", broken)
-    fails(env, capsys, "simulated failure")
+    fails(env, capsys, "simulated failure", args=("--cv-folds", "2"))
 
 
 def test_unexpected_error_exits_1_and_verbose_shows_traceback(
@@ -211,7 +282,7 @@ def test_unexpected_error_exits_1_and_verbose_shows_traceback(
     def bug(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(prospect_model.pipeline, "render_plots", bug)
+    monkeypatch.setattr(prospect_model.pipeline, "fit_and_evaluate", bug)
     argv = ["--project-dir", str(env["project"]), "--output-dir", str(env["out"])]
     assert main(argv) == 1
     err = capsys.readouterr().err

@@ -56,6 +56,12 @@ def _setup(directory: Path, events: pd.DataFrame | None = None, **db_options) ->
     return project
 
 
+def _read(project: Path):
+    """The training data as the run reads it (no fit: the runs above cover what follows)."""
+    with open_reader(resolve_target(project_dir=project)) as reader:
+        return load_training_data(reader, load_feature_spec(reader))
+
+
 @pytest.fixture(scope="module")
 def visitor_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """One default (visitor split) run through main(); shared by the tests below."""
@@ -216,26 +222,33 @@ def test_immature_rows_are_excluded_and_counted(tmp_path: Path, monkeypatch: pyt
     expected_excluded = int(immature.sum() + (~immature[:5]).sum())
     project = _setup(tmp_path, events)
     monkeypatch.setenv("DBT_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
-    out = tmp_path / "out"
-    assert main(["--project-dir", str(project), "--output-dir", str(out)]) == 0
-    meta = json.loads((out / "metadata.json").read_text())
-    assert meta["label_maturity_column"] == MATURITY
-    assert meta["rows_in_table"] == len(events)
-    assert meta["rows_excluded_immature"] == expected_excluded
-    assert meta["rows_used"] == len(events) - expected_excluded
-    assert f"Left out as immature (`{MATURITY}` not true): {expected_excluded:,}" in (out / "report.md").read_text()
+    data = _read(project)
+    assert data.label_maturity_column == MATURITY
+    assert data.rows_in_table == len(events)
+    assert data.rows_excluded_immature == expected_excluded
+    assert data.n_rows == len(events) - expected_excluded
+
+
+def test_report_and_metadata_count_immature_rows(visitor_run: dict) -> None:
+    meta = json.loads((visitor_run["out"] / "metadata.json").read_text())
+    data = visitor_run["data"]
+    assert meta["rows_excluded_immature"] == data.rows_excluded_immature > 0
+    assert meta["rows_used"] == data.n_rows and meta["rows_in_table"] == data.rows_in_table
+    report = (visitor_run["out"] / "report.md").read_text()
+    assert f"Left out as immature (`{MATURITY}` not true): {data.rows_excluded_immature:,}" in report
 
 
 def test_older_build_without_label_maturity_uses_all_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     events = make_events(seed=4).drop(columns=[MATURITY])
-    project = _setup(tmp_path, events, with_maturity=False)
+    project = _setup(tmp_path, events, with_maturity=False, legacy_contract=True)
     monkeypatch.setenv("DBT_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
-    out = tmp_path / "out"
-    assert main(["--project-dir", str(project), "--output-dir", str(out)]) == 0
-    meta = json.loads((out / "metadata.json").read_text())
-    assert meta["label_maturity_column"] is None
-    assert meta["rows_excluded_immature"] == 0
-    assert meta["rows_used"] == meta["rows_in_table"] == len(events)
+    data = _read(project)
+    assert data.label_maturity_column is None
+    assert data.rows_excluded_immature == 0
+    assert data.n_rows == data.rows_in_table == len(events)
+    # An older contract (no feature_kind): the kind follows from the column type.
+    assert [data.spec.kind(f) for f in FEATURES] == ["numeric"] * 3
+    assert data.spec.build_invocation_id is None and data.spec.training_row_count is None
 
 
 def test_features_come_from_the_columns_table_in_ordinal_order(
@@ -247,13 +260,8 @@ def test_features_come_from_the_columns_table_in_ordinal_order(
     rows = [(n, r, o, d) for n, r, o, d in rows[::-1]]  # insertion order must not matter
     project = _setup(tmp_path, events, features=features, columns=rows)
     monkeypatch.setenv("DBT_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
-    out = tmp_path / "out"
-    assert main(["--project-dir", str(project), "--output-dir", str(out), "--seed", "7"]) == 0
-    meta = json.loads((out / "metadata.json").read_text())
-    assert meta["features"] == features and meta["seed"] == 7
-    model = joblib.load(out / "model.joblib")
-    assert list(model.feature_names_in_) == features
-    assert model.predict_proba(events[features]).shape == (len(events), 2)
+    data = _read(project)
+    assert data.features == features and list(data.frame.columns) == features
 
 
 def test_fingerprint_is_stable_and_independent_of_chunking(visitor_run: dict) -> None:
@@ -276,15 +284,13 @@ def test_upper_case_column_names_are_matched(tmp_path: Path, monkeypatch: pytest
     project = _setup(tmp_path, events)
     db = tmp_path / "warehouse.duckdb"
     con = duckdb.connect(str(db))
-    for table, names in (("final_training", list(events.columns)),
-                         ("final_training_columns", ["column_name", "column_role", "ordinal", "description"])):
-        for name in names:
+    for table in ("final_training", "final_training_columns"):
+        for name in con.sql(f"select * from main.{table} limit 0").columns:
             con.execute(f'alter table main.{table} rename column "{name}" to "{name.upper()}"')
     assert "NUM_PAGE_VIEWS" in con.sql("select * from main.final_training limit 0").columns
     con.close()
     monkeypatch.setenv("DBT_DUCKDB_PATH", str(db))
-    out = tmp_path / "out"
-    assert main(["--project-dir", str(project), "--output-dir", str(out)]) == 0
-    model = joblib.load(out / "model.joblib")
-    assert list(model.feature_names_in_) == FEATURES
-    assert json.loads((out / "metadata.json").read_text())["rows_excluded_immature"] == int((~events[MATURITY]).sum())
+    data = _read(project)
+    assert data.features == FEATURES and list(data.frame.columns) == FEATURES
+    assert data.spec.kind("num_page_views") == "numeric" and data.spec.build_invocation_id == "test-build-1"
+    assert data.rows_excluded_immature == int((~events[MATURITY]).sum())

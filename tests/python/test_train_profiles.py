@@ -20,7 +20,7 @@ def _no_dbt_env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def test_default_target_and_env_var_default_relative_to_project_dir(
+def test_relative_path_is_resolved_against_the_working_directory_as_dbt_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = make_project(tmp_path / "project")
@@ -33,15 +33,38 @@ def test_default_target_and_env_var_default_relative_to_project_dir(
     assert target.profiles_path == project / "profiles.yml"
     with pytest.raises(TrainingError, match="does not exist"):
         DuckDBReader(target)
-    # dbt runs in the project directory, so a relative path is relative to it, not to the cwd.
+    # dbt-duckdb opens a relative path from the directory dbt runs in: so does the training step.
     write_database(workdir / "prospect_scoring.duckdb", make_events(30))
-    with pytest.raises(TrainingError, match="does not exist"):
-        DuckDBReader(target)
-    write_database(project / "prospect_scoring.duckdb", make_events(30))
     with DuckDBReader(target) as reader:
-        assert reader.path == project / "prospect_scoring.duckdb"
+        assert reader.path == workdir / "prospect_scoring.duckdb"
         assert reader.table_schema("final_training") is not None
         assert reader.table_schema("nope") is None
+
+
+def test_a_relative_path_that_only_exists_beside_the_project_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    project = make_project(tmp_path / "project")
+    workdir = tmp_path / "elsewhere"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    write_database(project / "prospect_scoring.duckdb", make_events(30))
+    with pytest.raises(TrainingError) as error:
+        DuckDBReader(resolve_target(project_dir=project))
+    message = str(error.value)
+    assert str(workdir / "prospect_scoring.duckdb") in message and str(project / "prospect_scoring.duckdb") in message
+    assert "absolute path" in message
+    monkeypatch.chdir(project)
+    with caplog.at_level("INFO"), DuckDBReader(resolve_target(project_dir=project)):
+        pass
+    assert f"reading DuckDB database {project / 'prospect_scoring.duckdb'} (last written" in caplog.text
+
+
+def test_setting_rule_is_shared() -> None:
+    from prospect_model.readers import setting
+
+    assert setting({"a": "", "b": "0", "c": 0, "d": None, "e": "x"}, "a", "b", "c", "d", "e") == "x"
+    assert setting({"port": 8085}, "port") == 8085 and setting({}, "x") is None
 
 
 def test_env_var_and_profiles_dir_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -80,7 +103,7 @@ def test_bigquery_without_the_optional_client_and_unknown_types(tmp_path: Path) 
     def target(kind: str) -> TargetConfig:
         return TargetConfig("p", "t", kind, {"type": kind}, tmp_path, tmp_path / "profiles.yml")
 
-    with pytest.raises(TrainingError, match="install it: pip install -r requirements.txt -r requirements-bigquery.txt"):
+    with pytest.raises(TrainingError, match=r"install it: pip install -r requirements\.txt -r requirements-bigquery"):
         open_reader(target("bigquery"))
     with pytest.raises(TrainingError, match="unsupported target type 'postgres'"):
         open_reader(target("postgres"))

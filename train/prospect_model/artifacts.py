@@ -26,8 +26,8 @@ import os
 import secrets
 import shutil
 import tempfile
-import time
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -87,8 +87,8 @@ def _replace_with_link(path: Path, target: str) -> None:
 
 
 def new_run_id() -> str:
-    """A run id that sorts by time: ``YYYYmmddTHHMMSSZ-<hex>``."""
-    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + secrets.token_hex(3)
+    """A run id that sorts by time: ``YYYYmmddTHHMMSS.ffffffZ-<hex>``."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ") + "-" + secrets.token_hex(3)
 
 
 def current_run(output_dir: str | os.PathLike[str]) -> Path | None:

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 LABELS = ["no conversion", "conversion"]
 #: Test rows the permutation importance uses at most (a random sample beyond that).
 IMPORTANCE_MAX_ROWS = 20_000
-IMPORTANCE_REPEATS = 5
+IMPORTANCE_REPEATS = 3
 
 
 @dataclass

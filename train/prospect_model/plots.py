@@ -149,13 +149,14 @@ def cumulative_gains_png(evaluation: Evaluation) -> bytes:
 
 def score_histogram_png(evaluation: Evaluation) -> bytes:
     """Distribution of the model's score for converting and other rows, with the threshold."""
-    bins = np.linspace(0, max(float(evaluation.prob.max()), evaluation.threshold) * 1.02 + 1e-9, 41)
+    bins = np.linspace(0, max(float(evaluation.prob.max()), evaluation.threshold) * 1.02 + 1e-9, 41).tolist()
 
     def draw(figure: Figure) -> None:
         ax = figure.add_subplot()
         for label, value in ((LABELS[0], 0), (LABELS[1], 1)):
-            ax.hist(evaluation.prob[evaluation.y_true == value], bins=bins.tolist(), density=True, alpha=0.55, label=label)
-        ax.axvline(evaluation.threshold, color="black", linestyle="--", label=f"threshold {evaluation.threshold:.3f}")
+            ax.hist(evaluation.prob[evaluation.y_true == value], bins=bins, density=True, alpha=0.55, label=label)
+        label = f"threshold {evaluation.threshold:.3f}"
+        ax.axvline(evaluation.threshold, color="black", linestyle="--", label=label)
         ax.set_xlabel("predicted probability")
         ax.set_ylabel("density")
         ax.set_title("Scores by class (test rows)")

@@ -160,7 +160,7 @@ def build_pipeline(
         classifier = HistGradientBoostingClassifier(
             categorical_features=categorical_positions or None,
             class_weight="balanced" if options.class_weight == "balanced" else None,
-            early_stopping=False,
+            early_stopping="auto",
             max_iter=200,
             learning_rate=0.1,
             random_state=options.seed,

@@ -1,0 +1,181 @@
+"""Categorical, boolean and nullable features; the hgb model; the out-of-time split.
+
+A synthetic final_training + final_training_columns with a text attribute (with
+rare values and NULLs), a nullable boolean and a nullable float, beside the
+tutorial's counters. Runs are shared per module.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.pipeline import Pipeline
+
+from conftest_train_helpers import FEATURES, TARGET, counter_details, make_events, make_project, write_database
+from prospect_model.cli import main
+from prospect_model.contract import load_feature_spec
+from prospect_model.profiles import resolve_target
+from prospect_model.readers import open_reader
+from prospect_model.reading import load_training_data
+from prospect_model.splitting import make_split
+
+EXTRA = ["first_referrer", "is_returning", "mean_gap_seconds"]
+ALL_FEATURES = [*FEATURES, *EXTRA]
+TYPES = {"first_referrer": "VARCHAR", "is_returning": "BOOLEAN", "mean_gap_seconds": "DOUBLE"}
+DETAILS = {
+    **{f: counter_details(f) for f in FEATURES},
+    "first_referrer": {"data_type": "string", "feature_kind": "categorical", "aggregation": "first",
+                       "signals_definition": json.dumps({"name": "first_referrer", "type": "string",
+                                                         "aggregation": "first"})},
+    "is_returning": {"data_type": "boolean", "feature_kind": "boolean", "aggregation": "last",
+                     "default_value": "false"},
+    "mean_gap_seconds": {"data_type": "float", "feature_kind": "numeric", "aggregation": "mean"},
+}
+REFERRERS = ["google", "direct", "newsletter", "partner", "rare-a", "rare-b"]
+
+
+def rich_events(n_visitors: int = 300, seed: int = 0) -> pd.DataFrame:
+    """make_events plus a text, a nullable boolean and a nullable float attribute with some signal."""
+    events = make_events(n_visitors, seed=seed)
+    rng = np.random.default_rng(seed + 100)
+    visitors = events["domain_userid"].to_numpy()
+    codes, uniques = pd.factorize(visitors)
+    referrer = rng.choice(4, size=len(uniques), p=[0.4, 0.3, 0.15, 0.15])
+    ref = np.array(REFERRERS, dtype=object)[referrer][codes]
+    ref[rng.random(len(ref)) < 0.05] = None
+    rare = rng.choice(len(ref), size=4, replace=False)  # two values of two rows each: grouped as infrequent
+    ref[rare] = ["rare-a", "rare-a", "rare-b", "rare-b"]
+    # The newsletter referrer converts more often.
+    boost = (ref == "newsletter") & (rng.random(len(ref)) < 0.15)
+    events[TARGET] = events[TARGET].to_numpy() | boost
+    events["first_referrer"] = ref
+    returning = pd.array(rng.random(len(events)) < 0.4, dtype="boolean")
+    returning[rng.random(len(events)) < 0.1] = pd.NA
+    events["is_returning"] = returning
+    gaps = rng.exponential(300, size=len(events))
+    gaps[events["num_page_views"].to_numpy() == 1] = np.nan  # no gap before the second event
+    events["mean_gap_seconds"] = gaps
+    return events
+
+
+def _project(root: Path, events: pd.DataFrame, **kwargs: object) -> Path:
+    project = make_project(root / "project")
+    write_database(root / "warehouse.duckdb", events, features=ALL_FEATURES, feature_types=TYPES, details=DETAILS,
+                   **kwargs)  # type: ignore[arg-type]
+    return project
+
+
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    root = tmp_path_factory.mktemp("rich")
+    events = rich_events()
+    project = _project(root, events)
+    runs = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("DBT_PROFILES_DIR", raising=False)
+        mp.delenv("DBT_TARGET", raising=False)
+        mp.setenv("DBT_DUCKDB_PATH", str(root / "warehouse.duckdb"))
+        for name, extra in (("logreg", []), ("hgb", ["--model", "hgb", "--cv-folds", "2"]),
+                            ("time", ["--split", "time", "--cv-folds", "2"])):
+            out = root / name
+            runs[name] = {"rc": main(["--project-dir", str(project), "--output-dir", str(out), *extra]), "out": out}
+        with open_reader(resolve_target(project_dir=project)) as reader:
+            data = load_training_data(reader, load_feature_spec(reader))
+    return {"events": events, "runs": runs, "data": data, "project": project, "root": root}
+
+
+def _meta(run: dict) -> dict:
+    return json.loads((run["out"] / "metadata.json").read_text())
+
+
+def test_kinds_come_from_the_contract_and_nulls_are_kept(rich: dict) -> None:
+    data = rich["data"]
+    assert [data.spec.kind(f) for f in ALL_FEATURES] == ["numeric"] * 3 + ["categorical", "boolean", "numeric"]
+    frame = data.frame
+    assert frame["first_referrer"].isna().any() and frame["first_referrer"].dropna().isin(REFERRERS).all()
+    assert frame["is_returning"].isna().any() and set(frame["is_returning"].dropna()) == {0.0, 1.0}
+    assert frame["mean_gap_seconds"].isna().any()
+    assert not data.dropped
+
+
+def test_logreg_serves_raw_values_strings_unknown_values_and_nulls(rich: dict) -> None:
+    run = rich["runs"]["logreg"]
+    assert run["rc"] == 0
+    meta = _meta(run)
+    model = joblib.load(run["out"] / "model.joblib")
+    assert isinstance(model, Pipeline) and meta["features"] == ALL_FEATURES
+    serving = rich_events(40, seed=9)[ALL_FEATURES].copy()
+    serving.loc[serving.index[:5], "first_referrer"] = "never-seen-before"
+    serving["is_returning"] = serving["is_returning"].astype("float64")  # 0/1/NaN, as a client may send it
+    prob = model.predict_proba(serving[meta["features"]])[:, 1]
+    assert prob.shape == (len(serving),) and np.all((prob > 0) & (prob < 1))
+    # Rare referrers are grouped; one-hot columns exist for the frequent ones only.
+    names = meta["model"]["output_features"]
+    assert "first_referrer_newsletter" in names and "first_referrer_rare-a" not in names
+    assert any("infrequent" in n for n in names)
+    contract = {c["name"]: c for c in meta["feature_contract"]}
+    assert contract["first_referrer"]["feature_kind"] == "categorical"
+    assert contract["first_referrer"]["signals_definition"] == {"name": "first_referrer", "type": "string",
+                                                               "aggregation": "first"}
+    assert contract["is_returning"]["default_value"] == "false"
+    assert contract["mean_gap_seconds"]["signals_definition"] is None
+    assert "NULL -> training median" in meta["model"]["preprocessing"]["mean_gap_seconds"]
+
+
+def test_hgb_uses_native_categories_and_needs_no_coefficients(rich: dict) -> None:
+    run = rich["runs"]["hgb"]
+    assert run["rc"] == 0
+    meta = _meta(run)
+    model = joblib.load(run["out"] / "model.joblib")
+    assert isinstance(model[-1], HistGradientBoostingClassifier)
+    assert model[-1].is_categorical_ is not None and model[-1].is_categorical_.sum() == 1
+    assert meta["model"]["kind"] == "hgb" and meta["coefficients"] is None and meta["intercept"] is None
+    assert set(meta["permutation_importance"]) == set(ALL_FEATURES)
+    names = sorted(p.name for p in run["out"].iterdir() if p.suffix == ".png")
+    assert "coefficients.png" not in names and "permutation_importance.png" in names
+    report = (run["out"] / "report.md").read_text()
+    assert "## Coefficients" not in report and "Permutation importance" in report
+    serving = rich_events(30, seed=4)[ALL_FEATURES].copy()
+    serving["is_returning"] = serving["is_returning"].astype("float64")  # booleans are served as 0/1/NaN or bool
+    assert model.predict_proba(serving).shape == (len(serving), 2)
+
+
+def test_time_split_trains_only_on_labels_matured_before_the_cut(rich: dict) -> None:
+    run = rich["runs"]["time"]
+    assert run["rc"] == 0
+    meta = _meta(run)
+    info = meta["split_info"]
+    assert meta["split"] == "time" and info["horizon_seconds"] == 3600
+    data = rich["data"]
+    split = make_split("time", data.y, data.groups, 0.2, 42, times=data.times, horizon_seconds=3600)
+    cut = np.datetime64(info["cut_utc"].rstrip("Z"), "us").astype(np.int64)
+    # No leakage: every training label's horizon ends at or before the cut; every test row is after it.
+    assert (data.times[split.train] + 3600 * 10**6 <= cut).all()
+    assert (data.times[split.test] >= cut).all()
+    left_out = len(data.y) - len(split.train) - len(split.test)
+    assert left_out == info["rows_left_out_label_not_mature_at_cut"] > 0
+    assert meta["counts"]["train"]["rows"] == len(split.train)
+    assert "matured before the cut" in (run["out"] / "report.md").read_text()
+
+
+def test_constant_feature_is_dropped_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    events = rich_events(seed=3)
+    events["first_referrer"] = "google"  # a categorical with one value
+    project = _project(tmp_path, events)
+    monkeypatch.setenv("DBT_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
+    out = tmp_path / "out"
+    assert main(["--project-dir", str(project), "--output-dir", str(out), "--cv-folds", "2"]) == 0
+    assert "feature first_referrer" in caplog.text and "dropped" in caplog.text
+    meta = json.loads((out / "metadata.json").read_text())
+    assert "first_referrer" in meta["dropped_features"] and "first_referrer" not in meta["used_features"]
+    model = joblib.load(out / "model.joblib")
+    # The model still takes every feature of the contract (the constant one is ignored).
+    assert model.predict_proba(events[meta["features"]].head(10)).shape == (10, 2)
