@@ -5,12 +5,13 @@
 #   .venv-bigquery   requirements.txt + requirements-bigquery.txt    what a BigQuery user installs
 #   .venv-fakesnow   requirements-emulators-snowflake.txt            the Snowflake emulator (fakesnow)
 #   .venv-crucible   requirements-emulators-bigquery.txt             the BigQuery emulator (crucible)
+#   .venv-signals    requirements-signals.txt                        the Snowplow Signals SDK (serving tests)
 #
 # The emulators get their own environments because they pin their own duckdb and
 # sqlglot. Each environment carries a stamp (hash of its requirement files and of the
 # Python version) and is rebuilt only when that changes. Usage:
 #
-#   scripts/emulators/setup.sh [snowflake|bigquery|fakesnow|crucible ...]   (default: all four)
+#   scripts/emulators/setup.sh [snowflake|bigquery|fakesnow|crucible|signals ...]   (default: all five)
 #
 # Environment: PYTHON (default python3), WAREHOUSE_VENV_DIR (default: the repository root).
 set -euo pipefail
@@ -26,7 +27,8 @@ requirements_of() {
         bigquery)  echo "requirements.txt requirements-bigquery.txt" ;;
         fakesnow)  echo "requirements-emulators-snowflake.txt" ;;
         crucible)  echo "requirements-emulators-bigquery.txt" ;;
-        *) echo "setup.sh: unknown environment '$1' (snowflake, bigquery, fakesnow, crucible)" >&2; return 2 ;;
+        signals)   echo "requirements-signals.txt" ;;
+        *) echo "setup.sh: unknown environment '$1' (snowflake, bigquery, fakesnow, crucible, signals)" >&2; return 2 ;;
     esac
 }
 
@@ -58,7 +60,7 @@ setup_one() {
 
 main() {
     local names=("$@") name pids=() logs=() status=0 i start
-    [ ${#names[@]} -gt 0 ] || names=(snowflake bigquery fakesnow crucible)
+    [ ${#names[@]} -gt 0 ] || names=(snowflake bigquery fakesnow crucible signals)
     for name in "${names[@]}"; do requirements_of "$name" >/dev/null; done
     mkdir -p "$VENV_DIR"
     start=$SECONDS

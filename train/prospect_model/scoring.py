@@ -1,0 +1,327 @@
+"""Batch scores of the current prospects: ``prospect-score``.
+
+Scores, with any trained model (``logreg`` or ``hgb``), every visitor who
+
+* is in the training population (``int_prospect__visitors.is_eligible``: the
+  cohort and automated-activity filters of ``final_training``),
+* has not converted (``first_conversion_tstamp`` is null), and
+* was active in the last ``--active-days`` days of the observed data (their last
+  event at or after ``data end - N days``; the end of the observed data is
+  ``data_end_tstamp`` of ``int_prospect__targets_as_of_event``, not the wall
+  clock, so a rebuild of the same data scores the same visitors),
+
+and writes one row per visitor (``domain_userid``, ``score``, ``is_prospect`` at
+the model's threshold, the inputs, the model's version) to a DuckDB table of the
+target's database (``--output-table``, replaced in one transaction) or to a
+Parquet file (``--output-parquet``, temp file + rename; the way for Snowflake and
+BigQuery targets).
+
+**Attribute values.** Until the dbt model ``prospect_scores`` computes each
+visitor's attributes as of the end of the observed data, the features are those
+of the visitor's *last* ``final_training`` row: as of that event, i.e. counting
+the visitor's events strictly before it. The last event itself is not counted
+(Signals, at request time, would count it), so these scores can lag one event
+behind. The inputs are converted exactly as training converts ``final_training``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_OK, TrainingError
+from .metadata import utc_now
+from .profiles import TargetConfig, resolve_target
+from .readers import TableReader, open_reader
+from .reading import _feature_values, column_resolver
+from .serving import DEFAULT_MODEL_DIR, MODEL_DIR_ENV, ServingError, ServingModel
+
+log = logging.getLogger("prospect_model.scoring")  # not __name__: also under python -m
+
+DEFAULT_TABLE = "final_training"
+VISITORS_TABLE = "int_prospect__visitors"
+EVENTS_TABLE = "int_prospect__targets_as_of_event"
+DEFAULT_OUTPUT_TABLE = "prospect_scores_python"
+DEFAULT_ACTIVE_DAYS = 30
+MAX_ACTIVE_DAYS = 3650
+
+
+@dataclass
+class ScoringOptions:
+    """Inputs of one batch scoring run (the command-line options)."""
+
+    model_dir: str | os.PathLike[str] = DEFAULT_MODEL_DIR
+    target: str | None = None
+    profiles_dir: str | os.PathLike[str] | None = None
+    project_dir: str | os.PathLike[str] | None = None
+    table: str = DEFAULT_TABLE
+    active_days: float = DEFAULT_ACTIVE_DAYS
+    output_table: str | None = DEFAULT_OUTPUT_TABLE
+    output_parquet: str | os.PathLike[str] | None = None
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _require(reader: TableReader, table: str, columns: Sequence[str]) -> list[str]:
+    schema = reader.table_schema(table)
+    if schema is None:
+        raise TrainingError(
+            f"table {reader.qualified_name(table)} not found in {reader.location()}; run `dbt build` first"
+        )
+    actual = column_resolver(schema.names)
+    missing = [c for c in columns if actual(c) is None]
+    if missing:
+        raise TrainingError(
+            f"table {reader.qualified_name(table)} lacks columns {', '.join(missing)}; run `dbt build` again"
+        )
+    return [actual(c) or c for c in columns]
+
+
+def _timestamps_us(column: pa.ChunkedArray) -> np.ndarray:
+    """Microseconds since the epoch (naive UTC), NaT-free int64 with nulls as the minimum."""
+    values = pc.cast(pc.cast(column, pa.timestamp("us")), pa.int64())
+    return pc.fill_null(values, np.iinfo(np.int64).min).to_numpy()
+
+
+def read_prospects(reader: TableReader, model: ServingModel, table: str, active_days: float) -> pd.DataFrame:
+    """The visitors to score, each with the features of their last final_training row."""
+    end_column = _require(reader, EVENTS_TABLE, ["data_end_tstamp"])
+    data_end = pc.max(reader.read_table(EVENTS_TABLE, end_column).column(0)).as_py()
+    visitor_columns = ["domain_userid", "last_seen_tstamp", "first_conversion_tstamp", "is_eligible"]
+    visitors = reader.read_table(VISITORS_TABLE, _require(reader, VISITORS_TABLE, visitor_columns))
+    visitors = visitors.rename_columns(visitor_columns)
+    if data_end is None:
+        raise TrainingError(f"{reader.qualified_name(EVENTS_TABLE)} is empty: there is nobody to score")
+    cutoff = data_end - timedelta(days=active_days)
+    keep = pc.and_(
+        pc.and_(pc.is_null(visitors.column("first_conversion_tstamp")),
+                pc.fill_null(visitors.column("is_eligible"), False)),
+        pc.greater_equal(pc.cast(visitors.column("last_seen_tstamp"), pa.timestamp("us")),
+                         pa.scalar(cutoff, pa.timestamp("us"))),
+    )
+    wanted = set(visitors.filter(keep).column("domain_userid").to_pylist())
+    log.info("%d visitors active since %s (the last %g days of the data, which end at %s) and not converted",
+             len(wanted), cutoff, active_days, data_end)
+
+    columns = ["domain_userid", "derived_tstamp", "event_id", *model.features]
+    rows = reader.read_table(table, _require(reader, table, columns)).rename_columns(columns)
+    rows = rows.filter(pc.is_in(rows.column("domain_userid"), value_set=pa.array(sorted(wanted), pa.string())))
+    # each visitor's last row: latest derived_tstamp, then the largest event_id (the read order's tie-break)
+    order = pd.DataFrame({
+        "visitor": rows.column("domain_userid").to_numpy(zero_copy_only=False),
+        "time": _timestamps_us(rows.column("derived_tstamp")),
+        "event_id": rows.column("event_id").to_numpy(zero_copy_only=False),
+        "position": np.arange(rows.num_rows),
+    }).sort_values(["visitor", "time", "event_id"], kind="stable")
+    last = np.sort(order.drop_duplicates("visitor", keep="last")["position"].to_numpy())
+    rows = rows.take(pa.array(last, pa.int64()))
+    frame = pd.DataFrame({
+        feature: _feature_values(rows.column(feature), model._by_name[feature].feature_kind)
+        for feature in model.features
+    })
+    frame.insert(0, "domain_userid", rows.column("domain_userid").to_numpy(zero_copy_only=False))
+    frame.insert(1, "as_of_tstamp", rows.column("derived_tstamp").to_pandas())
+    frame.insert(2, "as_of_event_id", rows.column("event_id").to_numpy(zero_copy_only=False))
+    frame.attrs["data_end_tstamp"] = data_end
+    return frame
+
+
+def score_prospects(model: ServingModel, prospects: pd.DataFrame) -> pd.DataFrame:
+    """Add ``score``, ``is_prospect`` and the model's version; best prospects first."""
+    scores = model.predict_frame(prospects[model.features]) if len(prospects) else np.empty(0)
+    version = model.version
+    out = prospects.copy()
+    out.insert(1, "score", scores)
+    out.insert(2, "is_prospect", scores >= model.threshold)
+    out["threshold"] = model.threshold
+    out["model_kind"] = version["kind"]
+    out["model_trained_at"] = version["trained_at"]
+    out["model_data_fingerprint"] = version["data_fingerprint"]
+    out["data_end_tstamp"] = prospects.attrs.get("data_end_tstamp")
+    out["scored_at_utc"] = utc_now()
+    return out.sort_values(["score", "domain_userid"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_parquet(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write ``frame`` to ``path`` atomically (temp file in the same folder + rename)."""
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        os.close(fd)
+        try:
+            pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), temp)
+            os.replace(temp, target)
+        finally:
+            Path(temp).unlink(missing_ok=True)
+    except OSError as exc:
+        raise TrainingError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    return target
+
+
+def write_duckdb_table(frame: pd.DataFrame, target: TargetConfig, table: str) -> str:
+    """Replace ``table`` in the target's DuckDB database with ``frame``, in one transaction."""
+    import duckdb
+
+    from .duckdb_reader import database_path
+    from .readers import quote_identifier
+
+    path = database_path(target)
+    schema = str(target.settings.get("schema") or "main")
+    name = f"{quote_identifier(schema)}.{quote_identifier(table)}"
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.Error as exc:
+        raise TrainingError(f"cannot open {path} for writing the scores: {' '.join(str(exc).split())[:200]}") from exc
+    try:
+        con.register("scores_frame", frame)
+        con.execute("begin transaction")
+        con.execute(f"create schema if not exists {quote_identifier(schema)}")
+        con.execute(f"create or replace table {name} as select * from scores_frame")
+        con.execute("commit")
+    except duckdb.Error as exc:
+        con.execute("rollback")
+        raise TrainingError(f"writing {schema}.{table} to {path} failed: {' '.join(str(exc).split())[:200]}") from exc
+    finally:
+        con.close()
+    return f"{schema}.{table} in {path}"
+
+
+def run_scoring(options: ScoringOptions) -> tuple[pd.DataFrame, str]:
+    """Read, score, write; returns the scores and where they went."""
+    if not 0 < options.active_days <= MAX_ACTIVE_DAYS:
+        raise TrainingError(
+            f"--active-days must be more than 0 and at most {MAX_ACTIVE_DAYS}, not {options.active_days}"
+        )
+    model = ServingModel.load(options.model_dir)
+    target = resolve_target(project_dir=options.project_dir, profiles_dir=options.profiles_dir, target=options.target)
+    if options.output_parquet is None and target.type.lower() != "duckdb":
+        raise TrainingError(
+            f"{target.describe()}: writing the scores back is implemented for DuckDB; for {target.type} "
+            "pass --output-parquet PATH and load the file with the warehouse's own loader"
+        )
+    with open_reader(target) as reader:
+        prospects = read_prospects(reader, model, options.table, options.active_days)
+    scores = score_prospects(model, prospects)
+    if options.output_parquet is not None:
+        where = str(write_parquet(scores, options.output_parquet))
+    else:
+        where = write_duckdb_table(scores, target, options.output_table or DEFAULT_OUTPUT_TABLE)
+    log.info("scored %d visitors (%d at or above the threshold %.4f) with the %s model trained at %s; wrote %s",
+             len(scores), int(scores["is_prospect"].sum()), model.threshold, model.version["kind"],
+             model.version["trained_at"], where)
+    return scores, where
+
+
+# --------------------------------------------------------------------------- command line
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(message)
+
+
+def _days(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of days, not {text!r}") from None
+    if not 0 < value <= MAX_ACTIVE_DAYS:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most {MAX_ACTIVE_DAYS}, not {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``prospect-score`` (``--help`` documents every option)."""
+    parser = _Parser(
+        prog="prospect-score",
+        description=(
+            "Score every eligible, not-yet-converted visitor active in the last N days of the observed "
+            "data with a trained model (logreg or hgb), from the features of their last final_training "
+            "row, and write the scores to a DuckDB table of the target's database or to a Parquet file."
+        ),
+        epilog="Exit status: 0 success, 2 bad input or configuration (one 'error:' line), 1 unexpected error.",
+    )
+    parser.add_argument("--model-dir", default=None, metavar="DIR",
+                        help=f"folder of the trained model (default: ${MODEL_DIR_ENV}, else {DEFAULT_MODEL_DIR}).")
+    parser.add_argument("--target", metavar="NAME",
+                        help="dbt target to read from (default: env DBT_TARGET, else the profile's 'target:').")
+    parser.add_argument("--profiles-dir", metavar="DIR",
+                        help="directory containing profiles.yml (default: as train/fit.py finds it).")
+    parser.add_argument("--project-dir", metavar="DIR",
+                        help="dbt project directory (default: env DBT_PROJECT_DIR, else the repository root).")
+    parser.add_argument("--table", default=DEFAULT_TABLE, metavar="NAME",
+                        help=f"table of the features as of each event (default: {DEFAULT_TABLE}).")
+    parser.add_argument("--active-days", default=DEFAULT_ACTIVE_DAYS, type=_days, metavar="N",
+                        help="score visitors whose last event is within N days of the end of the data "
+                             f"(default: {DEFAULT_ACTIVE_DAYS}).")
+    parser.add_argument("--output-table", default=DEFAULT_OUTPUT_TABLE, metavar="NAME",
+                        help=f"DuckDB table written in the target's schema (default: {DEFAULT_OUTPUT_TABLE}).")
+    parser.add_argument("--output-parquet", default=None, metavar="PATH",
+                        help="write a Parquet file instead of a table (required for Snowflake and BigQuery targets).")
+    parser.add_argument("--verbose", "-v", action="store_true", help="debug logging and tracebacks.")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``prospect-score``."""
+    try:
+        args = build_parser().parse_args(argv)
+    except _UsageError as exc:
+        print(f"error: {exc} (see prospect-score --help)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    logger = logging.getLogger("prospect_model")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if args.verbose else logging.INFO)
+    options = ScoringOptions(
+        model_dir=args.model_dir or os.environ.get(MODEL_DIR_ENV) or DEFAULT_MODEL_DIR,
+        target=args.target, profiles_dir=args.profiles_dir, project_dir=args.project_dir, table=args.table,
+        active_days=args.active_days, output_table=args.output_table, output_parquet=args.output_parquet,
+    )
+    try:
+        run_scoring(options)
+    except (TrainingError, ServingError) as exc:
+        if args.verbose:
+            log.exception("scoring failed")
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:
+        if args.verbose:
+            log.exception("unexpected error")
+        print(f"error: unexpected {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
+              "(run with --verbose for details)", file=sys.stderr)
+        return EXIT_INTERNAL_ERROR
+    return EXIT_OK
+
+
+def entry() -> None:
+    """Console script ``prospect-score``."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
