@@ -112,6 +112,11 @@ class SparkReader(TableReader):
         session.sparkContext.setLogLevel("ERROR")
         return session
 
+    @property
+    def session(self) -> Any:
+        """The SparkSession (shared by readers of other schemas of the same local Spark)."""
+        return self._spark
+
     def location(self) -> str:
         return f"{self._where} ({self.target.describe()})"
 
