@@ -2,7 +2,9 @@
     DuckDB: the events file or glob exists, each matched file is non-empty and has
     the required columns (checked file by file, from headers and Parquet metadata
     only, so a glob whose later files lack a column is named at the start, not
-    half-way through the build), and derived_tstamp is a timestamp.
+    half-way through the build), and derived_tstamp is a timestamp. An
+    uncompressed CSV file of up to 256 MiB is also checked to be UTF-8 text as a
+    whole (larger files and gzip streams are checked by DuckDB as it reads them).
 -#}
 {% macro validate_events_file(events_file) -%}
     {%- set quoted = prospect_scoring.quote_literal(events_file) -%}
@@ -14,6 +16,12 @@
         {%- set what = "snowplow__events_file '" ~ events_file ~ "'" ~ (": file '" ~ file[0] ~ "'" if file[0] != events_file else "") -%}
         {%- if file[1] == 0 -%}
             {{ exceptions.raise_compiler_error(what ~ " is empty (0 bytes): export the events again, or leave the file out of the glob.") }}
+        {%- endif -%}
+        {%- if (file[0] | lower).endswith(('.csv', '.tsv', '.txt')) and file[1] <= 268435456 -%}
+            {%- set not_utf8 = run_query("select count(*) from read_blob(" ~ prospect_scoring.quote_literal(file[0]) ~ ") where try(decode(content)) is null") -%}
+            {%- if not_utf8.rows[0][0] > 0 -%}
+                {{ exceptions.raise_compiler_error(what ~ " is not UTF-8 text: re-export it as UTF-8 (e.g. iconv -f latin1 -t utf-8 in.csv > out.csv).") }}
+            {%- endif -%}
         {%- endif -%}
         {%- set described = run_query("select lower(column_name), column_type from (describe select * from " ~ prospect_scoring.quote_literal(file[0]) ~ ")") -%}
         {%- set names = described.columns[0].values() | list -%}
