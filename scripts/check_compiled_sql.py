@@ -19,7 +19,9 @@ functions of every dialect at once. So each statement is checked for
   not have (``varchar`` on BigQuery, ``int64`` on Snowflake, DuckDB's ``hugeint``...);
 * DuckDB-only or otherwise non-portable constructs: ``group by all``, window-frame
   ``exclude``, ``::`` casts on BigQuery, ``ilike`` on BigQuery, ``qualify`` without
-  ``where`` / ``group by`` / ``having`` on BigQuery, and DATETIME arithmetic on
+  ``where`` / ``group by`` / ``having`` on BigQuery, ``qualify`` at all on Spark (4.1
+  does not parse it; Databricks does), ``count(distinct ...) over`` on Spark and
+  Databricks, and DATETIME arithmetic on
   BigQuery (this project's timestamps are TIMESTAMP, and BigQuery does not compare
   TIMESTAMP with DATETIME: dbt-bigquery's ``dateadd`` returns DATETIME).
 
@@ -43,12 +45,14 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.parser import Parser
 from sqlglot.tokens import TokenType
 
-DIALECTS = ("bigquery", "snowflake")
+DIALECTS = ("bigquery", "snowflake", "spark", "databricks")
 
 #: Functions each dialect has that sqlglot parses as unknown (exp.Anonymous).
 KNOWN_ANONYMOUS: dict[str, frozenset[str]] = {
     "bigquery": frozenset(),
     "snowflake": frozenset({"hash", "to_timestamp"}),
+    "spark": frozenset({"xxhash64", "hash"}),
+    "databricks": frozenset({"xxhash64", "hash"}),
 }
 
 #: Functions each dialect has that sqlglot writes back under a synonym (or as an
@@ -59,6 +63,8 @@ NATIVE_SYNONYMS: dict[str, frozenset[str]] = {
         "ifnull", "nvl", "substr", "len", "to_varchar", "extract", "mod", "zeroifnull", "div0",
         "timestampdiff", "position",
     }),
+    "spark": frozenset({"timestampadd"}),
+    "databricks": frozenset({"timestampadd"}),
 }
 
 #: DuckDB-only functions (file readers, list/struct helpers, ...): no warehouse has them.
@@ -67,6 +73,14 @@ DUCKDB_ONLY_FUNCTIONS = frozenset({
     "read_ndjson", "glob", "list_value", "list_aggregate", "list_transform", "list_filter",
     "struct_pack", "epoch_ms", "epoch_us", "epoch_ns", "make_timestamp", "strftime", "strptime",
     "regexp_matches", "string_split", "str_split", "list_contains",
+})
+
+#: Functions neither Spark nor Databricks has (other warehouses' spellings).
+_SPARK_DENIED = DUCKDB_ONLY_FUNCTIONS | frozenset({
+    "countif", "farm_fingerprint", "datetime_diff", "datetime_add", "timestamp_diff",
+    "timestamp_add", "timestamp_trunc", "safe_cast", "safe_divide", "format_timestamp", "parse_timestamp",
+    "generate_array", "iff", "hash_agg", "to_varchar", "listagg", "len", "charindex", "zeroifnull", "div0",
+    "epoch", "age",
 })
 
 #: Functions sqlglot writes back unchanged in a dialect that does not have them.
@@ -79,7 +93,15 @@ DENIED_FUNCTIONS: dict[str, frozenset[str]] = {
         "countif", "farm_fingerprint", "unix_seconds", "unix_millis", "unix_micros",
         "datetime_diff", "datetime_add", "safe_cast", "safe_divide", "format_timestamp", "parse_timestamp", "generate_array",
     }),
+    "spark": _SPARK_DENIED,
+    "databricks": _SPARK_DENIED,
 }
+
+_SPARK_TYPES = frozenset({
+    "boolean", "tinyint", "byte", "smallint", "short", "int", "integer", "bigint", "long", "float", "real",
+    "double", "decimal", "dec", "numeric", "string", "varchar", "char", "binary", "date", "timestamp",
+    "timestamp_ltz", "timestamp_ntz", "interval", "array", "map", "struct",
+})
 
 #: Type names (first word) that casts may use, per dialect.
 VALID_TYPES: dict[str, frozenset[str]] = {
@@ -95,6 +117,8 @@ VALID_TYPES: dict[str, frozenset[str]] = {
         "datetime", "time", "timestamp", "timestamp_ltz", "timestamp_ntz", "timestamp_tz", "variant",
         "object", "array", "map", "geography", "geometry", "vector",
     }),
+    "spark": _SPARK_TYPES,
+    "databricks": _SPARK_TYPES | frozenset({"variant"}),
 }
 
 _CAST_FUNCTIONS = {"cast", "try_cast", "safe_cast"}
@@ -187,6 +211,13 @@ def check_sql(sql: str, dialect: str, path: str = "<sql>", allow: Iterable[str] 
                     add("qualify", "BigQuery needs a where, group by or having clause next to qualify")
             if any(True for _ in statement.find_all(exp.ILike)):
                 add("ilike", "BigQuery has no ilike (use lower(x) like lower(pattern))")
+        if dialect == "spark" and any(s.args.get("qualify") is not None for s in statement.find_all(exp.Select)):
+            add("qualify", "Spark (4.1) does not parse QUALIFY (Databricks does): filter a ranked subquery")
+        if dialect in ("spark", "databricks"):
+            for window in statement.find_all(exp.Window):
+                if any(True for _ in window.this.find_all(exp.Distinct)):
+                    add("distinct-window", "Spark and Databricks have no DISTINCT window aggregates")
+                    break
 
     lowered = [t.text.lower() for t in tokens]
     for i, text in enumerate(lowered):

@@ -6,12 +6,14 @@
 #   .venv-fakesnow   requirements-emulators-snowflake.txt            the Snowflake emulator (fakesnow)
 #   .venv-crucible   requirements-emulators-bigquery.txt             the BigQuery emulator (crucible)
 #   .venv-signals    requirements-signals.txt                        the Snowplow Signals SDK (serving tests)
+#   .venv-spark      requirements.txt + requirements-spark.txt       what a Spark user installs (local Spark too)
+#   .venv-databricks requirements-databricks.txt                     what a Databricks user installs
 #
 # The emulators get their own environments because they pin their own duckdb and
-# sqlglot. Each environment carries a stamp (hash of its requirement files and of the
+# sqlglot; Databricks its own because databricks-sql-connector pins pandas < 2.3. Each environment carries a stamp (hash of its requirement files and of the
 # Python version) and is rebuilt only when that changes. Usage:
 #
-#   scripts/emulators/setup.sh [snowflake|bigquery|fakesnow|crucible|signals ...]   (default: all five)
+#   scripts/emulators/setup.sh [snowflake|bigquery|fakesnow|crucible|signals|spark|databricks ...]   (default: all seven)
 #
 # Environment: PYTHON (default python3), WAREHOUSE_VENV_DIR (default: the repository root).
 set -euo pipefail
@@ -28,7 +30,9 @@ requirements_of() {
         fakesnow)  echo "requirements-emulators-snowflake.txt" ;;
         crucible)  echo "requirements-emulators-bigquery.txt" ;;
         signals)   echo "requirements-signals.txt" ;;
-        *) echo "setup.sh: unknown environment '$1' (snowflake, bigquery, fakesnow, crucible, signals)" >&2; return 2 ;;
+        spark)     echo "requirements.txt requirements-spark.txt" ;;
+        databricks) echo "requirements-databricks.txt" ;;
+        *) echo "setup.sh: unknown environment '$1' (snowflake, bigquery, fakesnow, crucible, signals, spark, databricks)" >&2; return 2 ;;
     esac
 }
 
@@ -60,11 +64,11 @@ setup_one() {
 
 main() {
     local names=("$@") name pids=() logs=() status=0 i start
-    [ ${#names[@]} -gt 0 ] || names=(snowflake bigquery fakesnow crucible signals)
+    [ ${#names[@]} -gt 0 ] || names=(snowflake bigquery fakesnow crucible signals spark databricks)
     for name in "${names[@]}"; do requirements_of "$name" >/dev/null; done
     mkdir -p "$VENV_DIR"
     start=$SECONDS
-    # The four installs are independent: run them side by side, each with its own log.
+    # The installs are independent: run them side by side, each with its own log.
     for name in "${names[@]}"; do
         logs+=("$(mktemp)")
         setup_one "$name" >"${logs[-1]}" 2>&1 &

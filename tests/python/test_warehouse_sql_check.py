@@ -116,3 +116,51 @@ def test_checker_command_line_exit_status(tmp_path: Path) -> None:
     assert "[group-by-all]" in failed.stdout and "count_if" in failed.stdout
     assert run("--dialect", "bigquery", str(tmp_path / "missing")).returncode == 2
     assert run("--dialect", "bigquery", "--allow", "count_if", str(bad)).stdout.count("count_if") == 0
+
+
+@pytest.mark.parametrize("dialect", ["spark", "databricks"])
+@pytest.mark.parametrize(
+    ("sql", "rule"),
+    [
+        ("select countif(x > 0) from t", "foreign-function"),
+        ("select timestamp_trunc(a, second) from t", "foreign-function"),
+        ("select cast(a as int64) from t", "type"),
+        ("select cast(b as hugeint) from t", "type"),
+        ("select a, count(*) from t group by all", "group-by-all"),
+        ("select * from read_parquet('events.parquet')", "foreign-function"),
+        ("select count(distinct a) over (partition by b) from t", "distinct-window"),
+    ],
+)
+def test_checker_flags_what_spark_and_databricks_reject(dialect: str, sql: str, rule: str) -> None:
+    assert rule in rules(sql, dialect)
+
+
+def test_checker_flags_qualify_on_spark_only() -> None:
+    sql = "select a from t qualify row_number() over (partition by a order by b) = 1"
+    assert "qualify" in rules(sql, "spark")
+    assert rules(sql, "databricks") == set()
+
+
+PORTABLE_SPARK = r"""
+select * except (_copy_rank)
+from (
+    select
+        cast(event_id as string) as event_id,
+        cast(derived_tstamp as timestamp) as derived_tstamp,
+        row_number() over (partition by event_id order by derived_tstamp nulls last, page_url nulls last) as _copy_rank,
+        (unix_seconds(derived_tstamp) - unix_seconds(derived_tstamp)) as d,
+        timestampadd(day, -60, cast(derived_tstamp as timestamp)) as t,
+        date_trunc('day', derived_tstamp) as day,
+        case when event_id is null then null else xxhash64(event_id) end as k,
+        'o\'brien\\app' as q,
+        sum(x) over (partition by event_id order by derived_tstamp range between unbounded preceding and current row) as s
+    from `prospect_ci`.`events`
+    where page_url like '%pricing%'
+) as ranked
+where _copy_rank = 1
+"""
+
+
+@pytest.mark.parametrize("dialect", ["spark", "databricks"])
+def test_checker_passes_portable_spark_sql(dialect: str) -> None:
+    assert check_sql(PORTABLE_SPARK, dialect) == []

@@ -3,7 +3,8 @@
 A :class:`TableReader` serves one dbt target. It is opened with
 :func:`open_reader`, which picks the implementation registered for the target's
 ``type``. Readers live in their own modules and register themselves on import
-(see ``duckdb_reader.py``, ``snowflake_reader.py``, ``bigquery_reader.py``);
+(see ``duckdb_reader.py``, ``snowflake_reader.py``, ``bigquery_reader.py``,
+``spark_reader.py``, ``databricks_reader.py``);
 :data:`BUILTIN_READER_MODULES` lists the modules imported on demand, so another
 warehouse is added by writing e.g. ``redshift_reader.py`` (a ``TableReader``
 subclass + ``register_reader("redshift", ...)``) and adding it to that mapping.
@@ -201,6 +202,8 @@ BUILTIN_READER_MODULES: dict[str, str] = {
     # when a reader is opened, and say which requirements file to install if absent.
     "snowflake": ".snowflake_reader",
     "bigquery": ".bigquery_reader",
+    "spark": ".spark_reader",
+    "databricks": ".databricks_reader",
 }
 
 #: Target types known to be planned but not implemented yet.

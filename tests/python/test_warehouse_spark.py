@@ -1,0 +1,552 @@
+"""The Spark target proven on a real local Spark (dbt-spark, method: session), and the
+Databricks target checked by compilation (dbt-databricks, dummy credentials, no network).
+
+One local Spark root (SPARK_LOCAL_ROOT: warehouse, Derby metastore, temporary files)
+serves the whole module, and each step is one JVM, one after the other (Derby allows
+one at a time):
+
+1. ``spark_tables.py --load``: the generated nasty events (tests/python/nasty_events.py)
+   as a table;
+2. ``dbt build`` with the defaults on the shipped sample, seed included (every model,
+   data test and unit test);
+3. ``dbt build`` with a non-default configuration (horizon 30 min, immature labels
+   dropped, an app id with a quote and a backslash) on the nasty events;
+4. ``spark_tables.py --dump``: final_training of both builds and the loaded seed, read
+   through the training step's reader, to Parquet;
+5. ``train/fit.py --target spark``.
+
+Then: the sample's final_training equals the DuckDB build row for row, fit.py trains
+on the same data fingerprint as on DuckDB, the nasty build equals the brute-force
+implementation, and the seed kept its NULLs. The step timings are printed.
+The reader tests at the end use fakes (no JVM, no network) and run in every suite.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+
+import bruteforce
+import nasty_events
+from dbt_harness import PROJECT_DIR
+from emulators import servers
+from prospect_model.errors import TrainingError
+from prospect_model.profiles import TargetConfig
+
+warehouse = pytest.mark.warehouse
+
+SETUP_SCRIPT = PROJECT_DIR / "scripts" / "emulators" / "setup.sh"
+SPARK_TABLES = PROJECT_DIR / "scripts" / "emulators" / "spark_tables.py"
+CHECKER = PROJECT_DIR / "scripts" / "check_compiled_sql.py"
+SAMPLE = PROJECT_DIR / "seeds" / "snowplow_sample_events.csv"
+SCHEMA = "prospect_ci"
+NASTY_SCHEMA = "prospect_nasty"
+#: An app id that needs escaping in a Spark string literal (quote and backslash).
+ODD_APP = "o'brien\\app"
+SAMPLE_VARS = {"snowplow__atomic_schema": SCHEMA, "snowplow__events_table": "snowplow_sample_events"}
+NASTY_VARS: dict[str, Any] = {
+    "snowplow__atomic_schema": NASTY_SCHEMA,
+    "snowplow__events_table": "nasty_events",
+    "snowplow__app_ids": ["website", ODD_APP],
+    "snowplow__horizon_seconds": 1800,
+    "snowplow__drop_immature_labels": True,
+}
+ALLOWED_WARNINGS = {"assert_source_events_have_derived_tstamp"}
+TIMEOUT_SETUP = 2400
+TIMEOUT_STEP = 900
+
+
+def _base_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SNOWFLAKE_", "BIGQUERY_", "DATABRICKS_", "SPARK_", "DBT_"))}
+    env.update(DBT_SEND_ANONYMOUS_USAGE_STATS="false", DO_NOT_TRACK="1", PYTHONWARNINGS="ignore",
+               PYTHONPATH=str(PROJECT_DIR / "train"))
+    return env
+
+
+def _run(command: Sequence[str], env: Mapping[str, str], timeout: int = TIMEOUT_STEP) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["timeout", "--kill-after=10", str(timeout), *command], cwd=PROJECT_DIR, env=dict(env),
+                          text=True, capture_output=True, timeout=timeout + 30)
+
+
+def _output(result: subprocess.CompletedProcess[str], limit: int = 6000) -> str:
+    return f"exit {result.returncode}\n--- stdout\n{result.stdout[-limit:]}\n--- stderr\n{result.stderr[-3000:]}"
+
+
+def _dbt(venv: str, args: Sequence[str], work: Path, env: Mapping[str, str],
+         dbt_vars: Mapping[str, object] | None = None) -> subprocess.CompletedProcess[str]:
+    command = [str(servers.venv_bin(venv, "dbt")), *args, "--project-dir", str(PROJECT_DIR),
+               "--profiles-dir", str(PROJECT_DIR), "--target-path", str(work / "target"),
+               "--log-path", str(work / "logs")]
+    if dbt_vars:
+        command += ["--vars", json.dumps(dict(dbt_vars))]
+    return _run(command, env)
+
+
+def _check_compiled(dialect: str, *paths: Path) -> subprocess.CompletedProcess[str]:
+    return _run([sys.executable, str(CHECKER), "--dialect", dialect, *map(str, paths)], _base_env(), 300)
+
+
+def _normalised(table: pa.Table) -> pd.DataFrame:
+    """final_training in a warehouse-independent form: lower-case names, naive UTC timestamps, sorted."""
+    frame = table.rename_columns([name.lower() for name in table.column_names]).to_pandas()
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        if pd.api.types.is_datetime64_any_dtype(values):
+            values = values.astype("datetime64[us]")
+        elif pd.api.types.is_bool_dtype(values):
+            values = values.astype(bool)
+        elif pd.api.types.is_integer_dtype(values):
+            values = values.astype("int64")
+        elif pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
+            values = values.astype(object)
+        frame[column] = values
+    return frame.sort_values("event_id", kind="stable").reset_index(drop=True)
+
+
+def _assert_build_passed(result: subprocess.CompletedProcess[str] | None, work: Path, what: str,
+                         kinds: tuple[str, ...] = ("model", "test", "unit_test")) -> None:
+    """The dbt invocation succeeded and ran every node of the project of these resource types."""
+    assert result is not None, f"{what}: an earlier step failed"
+    assert result.returncode == 0, f"{what} failed:\n{_output(result)}"
+    manifest = json.loads((work / "target" / "manifest.json").read_text())
+    results = {r["unique_id"]: r for r in json.loads((work / "target" / "run_results.json").read_text())["results"]}
+    bad = {uid: r["status"] for uid, r in results.items() if r["status"] not in ("success", "pass", "warn")}
+    assert not bad, f"{what}: not passed: {bad}"
+    warned = {uid.split(".")[2] for uid, r in results.items() if r["status"] == "warn"}
+    assert warned <= ALLOWED_WARNINGS, f"{what}: unexpected warnings: {warned - ALLOWED_WARNINGS}"
+    wanted = (set(manifest["unit_tests"]) if "unit_test" in kinds else set()) | {
+        uid for uid, n in manifest["nodes"].items() if n["resource_type"] in kinds}
+    assert wanted and wanted <= set(results), f"{what}: not run: {sorted(wanted - set(results))[:10]}"
+
+
+# ---------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def spark_venvs() -> None:
+    """Create (or confirm) .venv-spark and .venv-databricks (scripts/emulators/setup.sh)."""
+    result = _run(["bash", str(SETUP_SCRIPT), "spark", "databricks"], _base_env(), TIMEOUT_SETUP)
+    assert result.returncode == 0, f"scripts/emulators/setup.sh failed:\n{_output(result)}"
+
+
+@dataclasses.dataclass
+class SparkRun:
+    work: Path
+    env: dict[str, str]
+    nasty_rows: list[dict[str, Any]]
+    steps: dict[str, subprocess.CompletedProcess[str]] = dataclasses.field(default_factory=dict)
+    timings: dict[str, float] = dataclasses.field(default_factory=dict)
+
+    def step(self, name: str) -> subprocess.CompletedProcess[str]:
+        assert name in self.steps, f"step '{name}' did not run: an earlier step failed ({', '.join(self.steps)} ran)"
+        return self.steps[name]
+
+    def ok(self, name: str) -> subprocess.CompletedProcess[str]:
+        result = self.step(name)
+        assert result.returncode == 0, f"{name} failed:\n{_output(result)}"
+        return result
+
+
+def _nasty_rows() -> list[dict[str, Any]]:
+    """The nasty events of the DuckDB semantics test, plus events of an app id that needs escaping."""
+    rows = nasty_events.mixed_rows() + nasty_events.clean_rows()
+    t0 = nasty_events.T0
+    rows += [
+        {"app_id": ODD_APP, "derived_tstamp": t0, "event_id": "odd-app-pv", "domain_userid": "edge-odd-app",
+         "event_name": "page_view", "page_url": "https://www.example.com/pricing?q=it's\\here"},
+        {"app_id": ODD_APP, "derived_tstamp": t0 + dt.timedelta(minutes=10), "event_id": "odd-app-conv",
+         "domain_userid": "edge-odd-app", "event_name": "submit_form", "page_url": None},
+        {"app_id": "o'brien", "derived_tstamp": t0, "event_id": "almost-odd-app", "domain_userid": "edge-odd-app",
+         "event_name": "page_view", "page_url": None},
+    ]
+    return rows
+
+
+@pytest.fixture(scope="module")
+def spark_run(spark_venvs: None, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[SparkRun]:
+    """The five steps of the module docstring, each one JVM, stopping at the first failure."""
+    work = tmp_path_factory.mktemp("spark")
+    env = {**_base_env(), "SPARK_LOCAL_ROOT": str(work / "spark"), "SPARK_SCHEMA": SCHEMA}
+    run = SparkRun(work, env, _nasty_rows())
+    nasty_file = work / "nasty_events.parquet"
+    pq.write_table(nasty_events.to_table(run.nasty_rows, upper=False), nasty_file)
+    python = str(servers.venv_bin("spark", "python"))
+    steps: list[tuple[str, list[str], dict[str, str]]] = [
+        ("load nasty events", [python, str(SPARK_TABLES), "--load", f"{NASTY_SCHEMA}.nasty_events={nasty_file}"], env),
+        ("dbt seed", [], env),
+        ("dbt build (defaults)", [], env),
+        ("dbt build (non-default vars, nasty events)", [], {**env, "SPARK_SCHEMA": NASTY_SCHEMA}),
+        ("read back", [python, str(SPARK_TABLES),
+                       "--dump", f"{SCHEMA}.final_training={work / 'final_training.parquet'}",
+                       "--dump", f"{SCHEMA}.snowplow_sample_events={work / 'seed.parquet'}",
+                       "--dump", f"{NASTY_SCHEMA}.final_training={work / 'nasty_final_training.parquet'}",
+                       "--dump", f"{SCHEMA}.no_such_table={work / 'missing.parquet'}"], env),
+        ("fit.py --target spark", [python, "train/fit.py", "--target", "spark", "--output-dir", str(work / "artifacts")], env),
+    ]
+    total = time.monotonic()
+    for name, command, step_env in steps:
+        start = time.monotonic()
+        if name == "dbt seed":
+            result = _dbt("spark", ["seed", "--target", "spark"], work / "seed", step_env, SAMPLE_VARS)
+        elif name == "dbt build (defaults)":
+            # The seed is loaded already: the run-start check of the events table needs it.
+            result = _dbt("spark", ["build", "--target", "spark", "--exclude", "resource_type:seed"], work / "default",
+                          step_env, SAMPLE_VARS)
+        elif name.startswith("dbt build (non-default"):
+            result = _dbt("spark", ["build", "--target", "spark"], work / "nasty", step_env, NASTY_VARS)
+        else:
+            result = _run(command, step_env)
+        run.timings[name] = time.monotonic() - start
+        run.steps[name] = result
+        if result.returncode != 0:
+            break
+    run.timings["total"] = time.monotonic() - total
+    line = "Spark steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in run.timings.items())
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if capture is not None and reporter is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line("")
+            reporter.write_line(line)
+    yield run
+
+
+@pytest.fixture(scope="module")
+def duckdb_reference(sample_build, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """final_training of the DuckDB build of the sample (conftest's sample_build) and its fit's data fingerprint."""
+    work = tmp_path_factory.mktemp("spark_duckdb_reference")
+    with duckdb.connect(str(sample_build.db_path), read_only=True) as con:
+        table = con.sql("select * from main.final_training").to_arrow_table()
+    env = {**_base_env(), "DBT_DUCKDB_PATH": str(sample_build.db_path)}
+    fit = _run([sys.executable, "train/fit.py", "--target", "duckdb", "--output-dir", str(work / "artifacts")], env, 300)
+    assert fit.returncode == 0, _output(fit)
+    metadata = json.loads((work / "artifacts" / "metadata.json").read_text())
+    return {"final_training": _normalised(table), "fingerprint": metadata["data_fingerprint"]}
+
+
+# ---------------------------------------------------------------------------- local Spark
+
+
+@warehouse
+def test_dbt_build_with_the_defaults_passes_on_spark(spark_run: SparkRun) -> None:
+    """dbt seed, then dbt build (every model, data test and unit test) on the shipped sample."""
+    _assert_build_passed(spark_run.step("dbt seed"), spark_run.work / "seed", "dbt seed", ("seed",))
+    _assert_build_passed(spark_run.step("dbt build (defaults)"), spark_run.work / "default", "dbt build (defaults)")
+
+
+@warehouse
+def test_dbt_build_with_non_default_vars_passes_on_spark(spark_run: SparkRun) -> None:
+    """dbt build (every model, data test and unit test) with another horizon, dropped immature labels and an odd app id."""
+    _assert_build_passed(spark_run.step("dbt build (non-default vars, nasty events)"), spark_run.work / "nasty",
+                         "dbt build (non-default vars)")
+
+
+@warehouse
+def test_seed_keeps_nulls_and_values(spark_run: SparkRun) -> None:
+    """dbt seed on Spark loads the sample exactly: an empty CSV cell is NULL, not the string 'None'."""
+    spark_run.ok("read back")
+    loaded = pq.read_table(spark_run.work / "seed.parquet")
+    loaded = loaded.rename_columns([n.upper() for n in loaded.column_names])
+    expected = pacsv.read_csv(SAMPLE, convert_options=pacsv.ConvertOptions(
+        column_types={n: pa.string() for n in loaded.column_names}, strings_can_be_null=True))
+    user = loaded.column("DOMAIN_USERID").to_pylist()
+    assert "None" not in user
+    assert user.count(None) == expected.column("DOMAIN_USERID").null_count > 0
+    assert loaded.num_rows == expected.num_rows
+
+    def text_rows(table: pa.Table) -> list[tuple[Any, ...]]:
+        frame = table.select(["EVENT_ID", "DOMAIN_USERID", "PAGE_URL", "APP_ID", "EVENT_NAME"]).to_pandas()
+        return sorted(frame.itertuples(index=False, name=None), key=lambda r: tuple("" if v is None else v for v in r))
+
+    assert text_rows(loaded) == text_rows(expected)
+
+
+@warehouse
+def test_final_training_equals_the_duckdb_build(spark_run: SparkRun, duckdb_reference: dict[str, Any]) -> None:
+    spark_run.ok("read back")
+    actual = _normalised(pq.read_table(spark_run.work / "final_training.parquet"))
+    expected = duckdb_reference["final_training"]
+    assert list(actual.columns) == list(expected.columns)
+    assert len(actual) == len(expected) > 0
+    pd.testing.assert_frame_equal(actual, expected, check_dtype=False)
+
+
+@warehouse
+def test_fit_trains_on_spark_with_the_duckdb_fingerprint(spark_run: SparkRun, duckdb_reference: dict[str, Any]) -> None:
+    spark_run.ok("fit.py --target spark")
+    metadata = json.loads((spark_run.work / "artifacts" / "metadata.json").read_text())
+    assert (spark_run.work / "artifacts" / "model.joblib").is_file()
+    assert "spark" in metadata["data_source"].lower()
+    assert metadata["data_fingerprint"] == duckdb_reference["fingerprint"]
+
+
+@warehouse
+def test_nasty_data_equals_brute_force_on_spark(spark_run: SparkRun) -> None:
+    """The non-default build of the nasty events equals the brute-force implementation."""
+    spark_run.ok("read back")
+    staged = bruteforce.stage(spark_run.nasty_rows, app_ids=NASTY_VARS["snowplow__app_ids"])
+    expected = {}
+    for event_id, row in bruteforce.final_training(staged, horizon=NASTY_VARS["snowplow__horizon_seconds"]).items():
+        if row["is_label_mature"]:
+            row["target_had_submit_form_next30m"] = row.pop("target_had_submit_form_next1h")
+            expected[event_id] = row
+    frame = _normalised(pq.read_table(spark_run.work / "nasty_final_training.parquet"))
+    actual = {}
+    for record in frame.to_dict("records"):
+        event_id = record.pop("event_id")
+        record["derived_tstamp"] = record["derived_tstamp"].to_pydatetime()
+        actual[event_id] = {k: (v.item() if hasattr(v, "item") else v) for k, v in record.items()}
+    assert "odd-app-pv" in expected and "almost-odd-app" not in expected
+    assert set(actual) == set(expected), (
+        f"missing: {sorted(set(expected) - set(actual))[:10]}, extra: {sorted(set(actual) - set(expected))[:10]}")
+    mismatches = [(k, actual[k], expected[k]) for k in expected if actual[k] != expected[k]]
+    assert not mismatches, f"{len(mismatches)} rows differ, e.g. {mismatches[:3]}"
+
+
+@warehouse
+def test_reader_reports_a_missing_table_in_one_line(spark_run: SparkRun) -> None:
+    result = spark_run.ok("read back")
+    lines = [line for line in result.stdout.splitlines() if line.startswith("missing: ")]
+    assert lines == [f"missing: table {SCHEMA}.no_such_table not found in local Spark "
+                     f"(warehouse {spark_run.env['SPARK_LOCAL_ROOT']}/warehouse) (dbt target 'spark', type spark); "
+                     "run `dbt build` first"], _output(result)
+
+
+@warehouse
+def test_nothing_is_written_outside_the_local_root(spark_run: SparkRun) -> None:
+    """Warehouse, metastore and Derby's log live under SPARK_LOCAL_ROOT; none in the project directory."""
+    spark_run.ok("fit.py --target spark")
+    root = Path(spark_run.env["SPARK_LOCAL_ROOT"])
+    assert (root / "metastore_db").is_dir() and (root / "warehouse").is_dir()
+    for stray in ("metastore_db", "spark-warehouse", "derby.log"):
+        assert not (PROJECT_DIR / stray).exists(), f"{stray} was written in the project directory"
+
+
+@warehouse
+def test_compiled_sql_of_the_spark_build_passes_the_check(spark_run: SparkRun) -> None:
+    spark_run.step("dbt build (non-default vars, nasty events)")
+    result = _check_compiled("spark", spark_run.work / "default" / "target" / "compiled",
+                             spark_run.work / "nasty" / "target" / "compiled")
+    assert result.returncode == 0, _output(result)
+
+
+# ---------------------------------------------------------------------------- Databricks, no network
+
+
+def _databricks_env(**overrides: str) -> dict[str, str]:
+    """Dummy credentials of a workspace on a closed local port: any connection attempt fails at once."""
+    env = {**_base_env(), "DATABRICKS_HOST": f"127.0.0.1:{servers.free_port()}",
+           "DATABRICKS_HTTP_PATH": "/sql/1.0/warehouses/0123456789abcdef", "DATABRICKS_TOKEN": "dapi-dummy",
+           "DATABRICKS_CATALOG": "prospect_ci", "DATABRICKS_SCHEMA": "prospect_scoring"}
+    env.update(overrides)
+    return env
+
+
+@warehouse
+def test_databricks_compiles_with_dummy_credentials_and_the_sql_passes(spark_venvs: None, tmp_path: Path) -> None:
+    variants = {
+        "default": None,
+        "all_options": {
+            "snowplow__max_events_per_day": 1000,
+            "snowplow__cohort_days_before_reference": [60, 30],
+            "snowplow__reference_date": "2024-05-01",
+            "snowplow__start_date": "2024-03-01",
+            "snowplow__end_date": "2024-04-01 12:00:00",
+            "snowplow__drop_immature_labels": True,
+            "snowplow__app_ids": ["website", ODD_APP],
+        },
+    }
+    compiled = []
+    for name, dbt_vars in variants.items():
+        result = _dbt("databricks", ["compile", "--no-populate-cache", "--target", "databricks"], tmp_path / name,
+                      _databricks_env(), dbt_vars)
+        assert result.returncode == 0, f"dbt compile --target databricks ({name}) failed:\n{_output(result)}"
+        compiled.append(tmp_path / name / "target" / "compiled")
+    staged = (compiled[0] / "prospect_scoring" / "models" / "staging" / "snowplow" / "base" / "base_snowplow__events_flagged.sql").read_text()
+    assert "`prospect_ci`.`atomic`.`events`" in staged or "prospect_ci.atomic.events" in staged, staged
+    assert "'o\\'brien\\\\app'" in (compiled[1] / "prospect_scoring" / "models" / "staging" / "snowplow" / "base"
+                                   / "base_snowplow__events_flagged.sql").read_text()
+    result = _check_compiled("databricks", *compiled)
+    assert result.returncode == 0, _output(result)
+
+
+@warehouse
+def test_fit_reports_an_unreachable_databricks_workspace_in_one_line(spark_venvs: None, tmp_path: Path) -> None:
+    python = str(servers.venv_bin("databricks", "python"))
+    start = time.monotonic()
+    result = _run([python, "train/fit.py", "--target", "databricks", "--output-dir", str(tmp_path / "out")],
+                  _databricks_env(), 300)
+    assert result.returncode == 2, _output(result)
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: cannot connect to Databricks workspace 127.0.0.1:"), _output(result)
+    assert time.monotonic() - start < 120
+
+
+def test_fit_reports_a_missing_databricks_credential_in_one_line(tmp_path: Path) -> None:
+    env = _databricks_env()
+    del env["DATABRICKS_TOKEN"]
+    result = _run([sys.executable, "train/fit.py", "--target", "databricks", "--output-dir", str(tmp_path / "out")], env, 300)
+    assert result.returncode == 2, _output(result)
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("error: ") and "DATABRICKS_TOKEN" in lines[-1], _output(result)
+
+
+# ---------------------------------------------------------------------------- readers, with fakes
+
+
+def _target(target_type: str, **settings: Any) -> TargetConfig:
+    return TargetConfig(profile_name="prospect_scoring", target_name=target_type, type=target_type,
+                        settings=settings, project_dir=PROJECT_DIR, profiles_path=PROJECT_DIR / "profiles.yml")
+
+
+class _FakeFrame:
+    def __init__(self, table: pa.Table) -> None:
+        self.table = table
+
+    def toArrow(self) -> pa.Table:  # noqa: N802 - PySpark's name
+        return self.table
+
+
+class _FakeSpark:
+    """A SparkSession stand-in: knows one table, raises Spark's not-found error for others."""
+
+    def __init__(self) -> None:
+        self.queries: list[str] = []
+
+    def sql(self, query: str) -> _FakeFrame:
+        self.queries.append(query)
+        if "`final_training`" not in query:
+            raise RuntimeError("[TABLE_OR_VIEW_NOT_FOUND] The table or view `s`.`x` cannot be found.\nplan ...")
+        return _FakeFrame(pa.table({"a": [1]}))
+
+    def stop(self) -> None:
+        pass
+
+
+def test_spark_reader_missing_table_and_sql() -> None:
+    from prospect_model.spark_reader import SparkReader
+
+    spark = _FakeSpark()
+    reader = SparkReader(_target("spark", method="session", schema="s", server_side_parameters={
+        "spark.sql.warehouse.dir": "/w"}), session=spark)
+    assert reader.table_schema("nope") is None
+    with pytest.raises(TrainingError) as error:
+        reader.read_table("nope")
+    assert str(error.value) == ("table s.nope not found in local Spark (warehouse /w) (dbt target 'spark', type spark); "
+                                "run `dbt build` first")
+    reader.read_table("final_training", ["domain_userid", "x"], where_true="m", order_by=["x"], key_columns=["domain_userid"])
+    assert spark.queries[-1] == ("select case when `domain_userid` is null then null else xxhash64(`domain_userid`) end "
+                                 "as `domain_userid`, `x` from `s`.`final_training` where `m` is true order by `x`")
+
+
+def test_spark_reader_other_error_is_one_line() -> None:
+    from prospect_model.spark_reader import SparkReader
+
+    class Broken(_FakeSpark):
+        def sql(self, query: str) -> _FakeFrame:
+            raise RuntimeError("[DIVIDE_BY_ZERO] Division by zero.\n== SQL ==\nselect ...")
+
+    reader = SparkReader(_target("spark", method="session", schema="s", server_side_parameters={}), session=Broken())
+    with pytest.raises(TrainingError, match=r"^reading s.t from local Spark .* failed: \[DIVIDE_BY_ZERO\] Division by zero.$"):
+        reader.read_table("t")
+
+
+def test_spark_reader_refuses_remote_methods() -> None:
+    from prospect_model.spark_reader import SparkReader
+
+    with pytest.raises(TrainingError, match="method 'session'"):
+        SparkReader(_target("spark", method="thrift", schema="s", host="h"), session=_FakeSpark())
+
+
+class _FakeDatabricksError(Exception):
+    pass
+
+
+class _FakeCursor:
+    def __init__(self, fail: str | None) -> None:
+        self.fail = fail
+
+    def __enter__(self) -> _FakeCursor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def execute(self, sql: str) -> None:
+        if self.fail:
+            raise _FakeDatabricksError(self.fail)
+
+    def fetchall_arrow(self) -> pa.Table:
+        return pa.table({"a": [1]})
+
+
+class _FakeConnector:
+    """databricks.sql stand-in: ``connect`` fails or returns a connection whose queries fail with ``fail``."""
+
+    class exc:  # noqa: N801 - the connector's module name
+        Error = _FakeDatabricksError
+
+    def __init__(self, connect_error: Exception | None = None, fail: str | None = None) -> None:
+        self.connect_error, self.fail, self.params = connect_error, fail, {}
+
+    def connect(self, **params: Any) -> Any:
+        self.params = params
+        if self.connect_error is not None:
+            raise self.connect_error
+        fail = self.fail
+        return type("Con", (), {"cursor": lambda self: _FakeCursor(fail), "close": lambda self: None})()
+
+
+DATABRICKS_SETTINGS = {"host": "https://adb-1.azuredatabricks.net/", "http_path": "/sql/1.0/warehouses/x",
+                       "token": "dapi", "catalog": "main", "schema": "prospect_scoring"}
+
+
+def test_databricks_reader_missing_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    from prospect_model import databricks_reader
+
+    fake = _FakeConnector(fail="[TABLE_OR_VIEW_NOT_FOUND] The table or view `main`.`prospect_scoring`.`nope` cannot be found.\n...")
+    monkeypatch.setattr(databricks_reader, "_import_connector", lambda: fake)
+    reader = databricks_reader.DatabricksReader(_target("databricks", **DATABRICKS_SETTINGS))
+    assert fake.params["server_hostname"] == "adb-1.azuredatabricks.net" and fake.params["catalog"] == "main"
+    assert fake.params["_retry_stop_after_attempts_count"] == 1
+    assert reader.table_schema("nope") is None
+    with pytest.raises(TrainingError, match=r"^table main.prospect_scoring.nope not found in Databricks workspace "
+                                            r"adb-1.azuredatabricks.net, catalog main .*run `dbt build` first$"):
+        reader.read_table("nope")
+
+
+def test_databricks_reader_unreachable_workspace(monkeypatch: pytest.MonkeyPatch) -> None:
+    from prospect_model import databricks_reader
+
+    fake = _FakeConnector(connect_error=OSError("[Errno 111] Connection refused\nretrying ..."))
+    monkeypatch.setattr(databricks_reader, "_import_connector", lambda: fake)
+    with pytest.raises(TrainingError) as error:
+        databricks_reader.DatabricksReader(_target("databricks", **{**DATABRICKS_SETTINGS, "host": "127.0.0.1:9"}))
+    assert str(error.value) == ("cannot connect to Databricks workspace 127.0.0.1:9 (dbt target 'databricks', "
+                                "type databricks): [Errno 111] Connection refused")
+    assert fake.params["_port"] == 9
+
+
+def test_databricks_reader_missing_credential() -> None:
+    from prospect_model.databricks_reader import DatabricksReader
+
+    with pytest.raises(TrainingError, match=r"lacks host, token \(set the DATABRICKS_\* environment variables"):
+        DatabricksReader(_target("databricks", **{**DATABRICKS_SETTINGS, "host": "", "token": " "}))
