@@ -65,7 +65,7 @@ feature_hits as (
 -- visitor and value; exact, and a counter thereafter, which shares the counters' sum).
 first_occurrences as (
 
-    select
+    select  -- noqa: LT09
         *
         {%- for attribute in lifetime_distinct %},
         case
