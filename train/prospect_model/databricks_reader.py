@@ -36,7 +36,7 @@ _NOT_FOUND_CLASSES = ("TABLE_OR_VIEW_NOT_FOUND", "SCHEMA_NOT_FOUND", "NO_SUCH_CA
 
 def _import_connector() -> Any:
     try:
-        from databricks import sql  # noqa: PLC0415 - optional dependency
+        from databricks import sql  # optional dependency
     except ImportError as exc:
         raise TrainingError(
             f"the Databricks client (databricks-sql-connector) is not installed; install it: {INSTALL_HINT}"
@@ -164,7 +164,7 @@ class DatabricksReader(TableReader):
         if con is not None:
             try:
                 con.close()
-            except Exception:  # noqa: BLE001 - closing a dead connection must not hide the real error
+            except Exception:  # closing a dead connection must not hide the real error
                 log.debug("closing the Databricks connection failed", exc_info=True)
 
 

@@ -277,7 +277,7 @@ def create_app(model: ServingModel, settings: ServerSettings | None = None,
     responses = {422: {"model": ErrorResponse}, 413: {"model": ErrorResponse},
                  502: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
 
-    @app.post("/predict", response_model=PredictResponse, responses=responses)
+    @app.post("/predict", response_model=PredictResponse, responses=responses)  # type: ignore[arg-type]
     async def predict(body: PredictRequest) -> dict[str, Any]:
         if body.domain_userid is not None:
             attributes = await run_in_threadpool(read_attributes, body.domain_userid)

@@ -310,7 +310,7 @@ class ServingModel:
         return {
             "trained_at": metadata.get("trained_at_utc") or metadata.get("trained_at"),
             "data_fingerprint": fingerprint.get("sha256") if isinstance(fingerprint, dict) else fingerprint,
-            "kind": model.get("kind"),
+            "kind": model.get("kind"),  # type: ignore[union-attr]
             "target": metadata.get("target"),
         }
 

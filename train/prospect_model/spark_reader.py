@@ -38,7 +38,7 @@ _NOT_FOUND_CLASSES = ("TABLE_OR_VIEW_NOT_FOUND", "SCHEMA_NOT_FOUND")
 
 def _import_pyspark() -> Any:
     try:
-        from pyspark.sql import SparkSession  # noqa: PLC0415 - optional dependency
+        from pyspark.sql import SparkSession  # optional dependency
     except ImportError as exc:
         raise TrainingError(f"PySpark is not installed; install it: {INSTALL_HINT}") from exc
     return SparkSession
@@ -107,8 +107,10 @@ class SparkReader(TableReader):
         try:
             session = builder.getOrCreate()
         except Exception as exc:  # no Java, a locked Derby metastore, a bad setting
-            hint = "is Java 17+ installed (JAVA_HOME)?" if "JAVA" in str(exc).upper() else "is another Spark (dbt) running on this metastore?"
-            raise TrainingError(f"cannot start {self._where} ({self.target.describe()}): {first_line(exc)}; {hint}") from exc
+            hint = ("is Java 17+ installed (JAVA_HOME)?" if "JAVA" in str(exc).upper()
+                    else "is another Spark (dbt) running on this metastore?")
+            where = f"{self._where} ({self.target.describe()})"
+            raise TrainingError(f"cannot start {where}: {first_line(exc)}; {hint}") from exc
         session.sparkContext.setLogLevel("ERROR")
         return session
 
@@ -171,7 +173,7 @@ class SparkReader(TableReader):
         if spark is not None:
             try:
                 spark.stop()
-            except Exception:  # noqa: BLE001 - stopping must not hide the real error
+            except Exception:  # stopping must not hide the real error
                 log.debug("stopping the SparkSession failed", exc_info=True)
 
 
