@@ -306,7 +306,6 @@ def test_nasty_data_equals_brute_force_on_spark(spark_run: SparkRun) -> None:
     expected = {}
     for event_id, row in bruteforce.final_training(staged, horizon=NASTY_VARS["snowplow__horizon_seconds"]).items():
         if row["is_label_mature"]:
-            row["target_had_submit_form_next30m"] = row.pop("target_had_submit_form_next1h")
             expected[event_id] = row
     frame = _normalised(pq.read_table(spark_run.work / "nasty_final_training.parquet"))
     actual = {}
