@@ -14,7 +14,7 @@
         {%- set since = agg_column if attribute.period is not none or agg == 'time_since_last' else 'case when ' ~ agg_column ~ ' < derived_tstamp then ' ~ agg_column ~ ' end' -%}
         {%- set expression = 'cast(' ~ prospect_scoring.microseconds_between(since, 'derived_tstamp') ~ ' as ' ~ prospect_scoring.double_type() ~ ') / ' ~ (attribute.time_unit_seconds * 1000000) ~ '.0' -%}
     {%- elif agg == 'first' and attribute.period is none -%}
-        {%- set expression = 'case when ' ~ agg_column ~ '.t < derived_tstamp then ' ~ agg_column ~ '.v end' -%}
+        {%- set expression = prospect_scoring.lifetime_first_value(agg_column) -%}
     {%- elif agg in ['approx_count_distinct', 'unique_list'] and attribute.period is none -%}
         {#- A counter of first occurrences (int_prospect__features_as_of_event). -#}
         {%- set expression = ('least(' ~ attribute.name ~ '__firsts, 100)') if agg == 'unique_list' else attribute.name ~ '__firsts' -%}

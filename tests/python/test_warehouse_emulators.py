@@ -2,7 +2,9 @@
 
 For each warehouse: the project's own requirement files make the environments
 (scripts/emulators/setup.sh), an emulator starts on a free 127.0.0.1 port, the
-shipped sample is loaded with ``dbt seed``, ``dbt build`` runs every model, data
+shipped sample is loaded through the warehouse's bulk path
+(scripts/emulators/load_table.py: seconds, where ``dbt seed`` through the
+emulator takes minutes), ``dbt build`` runs every model, data
 test and unit test, ``final_training`` read back through the training step's
 reader equals the DuckDB build row for row, and ``train/fit.py --target`` trains
 on it (same data fingerprint as on DuckDB). ``dbt compile`` works with dummy
@@ -38,7 +40,9 @@ pytestmark = pytest.mark.warehouse
 SETUP_SCRIPT = PROJECT_DIR / "scripts" / "emulators" / "setup.sh"
 CHECKER = PROJECT_DIR / "scripts" / "check_compiled_sql.py"
 DUMP = PROJECT_DIR / "scripts" / "emulators" / "dump_table.py"
+LOAD = PROJECT_DIR / "scripts" / "emulators" / "load_table.py"
 SAMPLE_SEED = "snowplow_sample_events"
+SAMPLE_CSV = PROJECT_DIR / "seeds" / f"{SAMPLE_SEED}.csv"
 #: Warnings dbt may report: the sample has events without derived_tstamp on purpose.
 ALLOWED_WARNINGS = {"assert_source_events_have_derived_tstamp"}
 TIMEOUT_SETUP = 2400
@@ -114,7 +118,7 @@ class WarehouseRun:
     target: str
     env: dict[str, str]
     work: Path
-    seed: subprocess.CompletedProcess[str]
+    load: subprocess.CompletedProcess[str]
     build: subprocess.CompletedProcess[str] | None = None
     dump: subprocess.CompletedProcess[str] | None = None
     fit: subprocess.CompletedProcess[str] | None = None
@@ -126,22 +130,22 @@ class WarehouseRun:
 
 
 def _warehouse_run(target: str, venv: str, emulator: servers.Emulator, work: Path, schema: str) -> WarehouseRun:
-    """dbt seed, dbt build, read final_training back, fit.py: each step's result, in order."""
+    """Load the sample, dbt build, read final_training back, fit.py: each step's result, in order."""
     env = {**_base_env(), **emulator.env}
-    # The sample seed is the events table: it lives in the target's own schema.
+    # The sample is the events table (the seed's name and types): it lives in the target's own schema.
     dbt_vars = {"snowplow__atomic_schema": schema, "snowplow__events_table": SAMPLE_SEED}
     timings: dict[str, float] = {}
+    python = str(servers.venv_bin(venv, "python"))
     start = time.monotonic()
-    seed = _dbt(venv, ["seed", "--target", target], work, env, dbt_vars)
-    timings["dbt seed"] = time.monotonic() - start
-    run = WarehouseRun(target, env, work, seed, timings=timings)
-    if seed.returncode != 0:
+    load = _run([python, str(LOAD), "--target", target, str(SAMPLE_CSV), SAMPLE_SEED], env, TIMEOUT_FIT)
+    timings["load sample"] = time.monotonic() - start
+    run = WarehouseRun(target, env, work, load, timings=timings)
+    if load.returncode != 0:
         return run
     start = time.monotonic()
-    # The seed is loaded already; reloading it while models read it would race.
+    # The sample is loaded already: the seed (same table) is not rebuilt.
     run.build = _dbt(venv, ["build", "--target", target, "--exclude", "resource_type:seed"], work, env, dbt_vars)
     timings["dbt build"] = time.monotonic() - start
-    python = str(servers.venv_bin(venv, "python"))
     start = time.monotonic()
     run.dump = _run([python, str(DUMP), "--target", target, "final_training", str(work / "final_training.parquet")], env, TIMEOUT_FIT)
     timings["read back"] = time.monotonic() - start
@@ -208,8 +212,8 @@ def _check_compiled(dialect: str, *paths: Path) -> subprocess.CompletedProcess[s
 
 
 def test_dbt_build_passes_on_the_emulator(warehouse_run: WarehouseRun) -> None:
-    """dbt seed + dbt build: every model, data test and unit test of the project passes."""
-    assert warehouse_run.seed.returncode == 0, f"dbt seed failed:\n{_output(warehouse_run.seed)}"
+    """The sample loads, and dbt build passes: every model, data test and unit test of the project."""
+    assert warehouse_run.load.returncode == 0, f"loading the sample failed:\n{_output(warehouse_run.load)}"
     assert warehouse_run.build is not None
     assert warehouse_run.build.returncode == 0, f"dbt build failed:\n{_output(warehouse_run.build)}"
     manifest, results = _run_results(warehouse_run)
@@ -229,7 +233,7 @@ def test_dbt_build_passes_on_the_emulator(warehouse_run: WarehouseRun) -> None:
 
 def test_final_training_equals_the_duckdb_build(warehouse_run: WarehouseRun, duckdb_reference: DuckDBReference) -> None:
     """final_training read back from the warehouse equals the DuckDB build of the sample, row for row."""
-    assert warehouse_run.dump is not None, "dbt seed failed (see test_dbt_build_passes_on_the_emulator)"
+    assert warehouse_run.dump is not None, "loading the sample failed (see test_dbt_build_passes_on_the_emulator)"
     assert warehouse_run.dump.returncode == 0, f"reading final_training back failed:\n{_output(warehouse_run.dump)}"
     actual = _normalised(pq.read_table(warehouse_run.work / "final_training.parquet"))
     expected = duckdb_reference.final_training
@@ -240,7 +244,7 @@ def test_final_training_equals_the_duckdb_build(warehouse_run: WarehouseRun, duc
 
 def test_fit_trains_on_the_warehouse_table(warehouse_run: WarehouseRun, duckdb_reference: DuckDBReference) -> None:
     """train/fit.py --target <warehouse> reads final_training there and trains on exactly the DuckDB data."""
-    assert warehouse_run.fit is not None, "dbt seed failed (see test_dbt_build_passes_on_the_emulator)"
+    assert warehouse_run.fit is not None, "loading the sample failed (see test_dbt_build_passes_on_the_emulator)"
     assert warehouse_run.fit.returncode == 0, f"fit.py --target {warehouse_run.target} failed:\n{_output(warehouse_run.fit)}"
     artifacts = warehouse_run.work / "artifacts"
     assert (artifacts / "model.joblib").is_file()
@@ -252,7 +256,7 @@ def test_fit_trains_on_the_warehouse_table(warehouse_run: WarehouseRun, duckdb_r
 
 def test_compiled_sql_of_the_emulator_build_passes_the_check(warehouse_run: WarehouseRun) -> None:
     """The SQL the emulator ran (unit tests with their fixtures and var overrides too) is valid for the real warehouse."""
-    assert warehouse_run.compiled.is_dir(), "dbt seed failed (see test_dbt_build_passes_on_the_emulator)"
+    assert warehouse_run.compiled.is_dir(), "loading the sample failed (see test_dbt_build_passes_on_the_emulator)"
     result = _check_compiled(warehouse_run.target, warehouse_run.compiled)
     assert result.returncode == 0, _output(result)
 
@@ -333,3 +337,74 @@ def test_fit_reports_an_unreachable_warehouse_in_one_line(target: str, warehouse
     assert result.returncode == 2, _output(result)
     lines = result.stderr.strip().splitlines()
     assert lines[-1].startswith("error: cannot connect to "), _output(result)
+
+
+# ---------------------------------------------------------------------------- attribute catalogs
+
+
+#: first / last on the emulators: lifetime and with periods, criteria, a default value,
+#: string and integer properties (columns of the shipped sample).
+FIRST_LAST_CATALOG: list[dict[str, object]] = [
+    {"name": "first_external_medium", "type": "string", "events": [{"name": "page_view"}], "aggregation": "first",
+     "property": {"type": "atomic", "name": "refr_medium"},
+     "criteria": {"all": [{"property": {"type": "atomic", "name": "refr_medium"}, "operator": "!=", "value": "internal"}]}},
+    {"name": "last_page_path", "type": "string", "events": [{"name": "page_view"}], "aggregation": "last",
+     "property": {"type": "atomic", "name": "page_urlpath"}},
+    {"name": "first_country_last_1h", "type": "string", "events": [], "aggregation": "first",
+     "property": {"type": "atomic", "name": "geo_country"}, "period": "PT1H", "default_value": "none"},
+    {"name": "last_mkt_source_last_7d", "type": "string", "events": [{"name": "page_view"}], "aggregation": "last",
+     "property": {"type": "atomic", "name": "mkt_source"}, "period": "P7D"},
+    {"name": "last_session_index_last_1d", "type": "int64", "events": [], "aggregation": "last",
+     "property": {"type": "atomic", "name": "domain_sessionidx"}, "period": "P1D", "default_value": 0},
+    {"name": "first_session_index", "type": "int64", "events": [], "aggregation": "first",
+     "property": {"type": "atomic", "name": "domain_sessionidx"}},
+]
+#: What each emulator builds besides the defaults: `dbt run -s +final_training` into a schema of its own.
+CATALOGS: dict[str, object] = {"web_minimal": "web_minimal", "first_last": FIRST_LAST_CATALOG}
+
+
+@pytest.fixture(scope="module")
+def duckdb_catalog_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
+    """final_training of a DuckDB build of the sample with each catalog of CATALOGS."""
+    from dbt_harness import assert_dbt_ok, run_dbt
+
+    frames = {}
+    for name, catalog in CATALOGS.items():
+        work = tmp_path_factory.mktemp(f"duckdb_{name}")
+        db_path = work / "catalog.duckdb"
+        assert_dbt_ok(run_dbt(["run", "-s", "+final_training"], db_path, work, {"snowplow__attributes": catalog}))
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            frames[name] = _normalised(con.sql("select * from main.final_training").to_arrow_table())
+    return frames
+
+
+@pytest.mark.parametrize("catalog", sorted(CATALOGS))
+def test_attribute_catalog_equals_the_duckdb_build(
+    warehouse_run: WarehouseRun, catalog: str, duckdb_catalog_builds: dict[str, pd.DataFrame]
+) -> None:
+    """A preset / catalog built on the emulator (into its own schema) equals the DuckDB build row for row."""
+    assert warehouse_run.load.returncode == 0, "loading the sample failed (see test_dbt_build_passes_on_the_emulator)"
+    schema_var = "SNOWFLAKE_SCHEMA" if warehouse_run.target == "snowflake" else "BIGQUERY_DATASET"
+    env = {**warehouse_run.env, schema_var: f"prospect_{catalog}"}
+    dbt_vars = {
+        "snowplow__atomic_schema": warehouse_run.env[schema_var],
+        "snowplow__events_table": SAMPLE_SEED,
+        "snowplow__attributes": CATALOGS[catalog],
+    }
+    work = warehouse_run.work / f"catalog_{catalog}"
+    start = time.monotonic()
+    built = _dbt(warehouse_run.target, ["run", "-s", "+final_training", "--target", warehouse_run.target], work, env, dbt_vars)
+    assert built.returncode == 0, _output(built)
+    python = str(servers.venv_bin(warehouse_run.target, "python"))
+    output = work / "final_training.parquet"
+    dump = _run([python, str(DUMP), "--target", warehouse_run.target, "final_training", str(output)], env, TIMEOUT_FIT)
+    assert dump.returncode == 0, _output(dump)
+    print(f"{warehouse_run.target} {catalog}: dbt run + read back {time.monotonic() - start:.1f} s")
+    actual = _normalised(pq.read_table(output))
+    expected = duckdb_catalog_builds[catalog]
+    assert list(actual.columns) == list(expected.columns)
+    assert len(actual) == len(expected) > 0
+    pd.testing.assert_frame_equal(actual, expected, check_dtype=False)
+    # The SQL the emulator ran is valid for the real warehouse.
+    checked = _check_compiled(warehouse_run.target, work / "target" / "compiled")
+    assert checked.returncode == 0, _output(checked)
