@@ -408,3 +408,45 @@ def test_attribute_catalog_equals_the_duckdb_build(
     # The SQL the emulator ran is valid for the real warehouse.
     checked = _check_compiled(warehouse_run.target, work / "target" / "compiled")
     assert checked.returncode == 0, _output(checked)
+
+
+# ---------------------------------------------------------------------------- dbt seed
+
+
+SMALL_SEED_ROWS = 40
+
+
+def test_dbt_seed_of_a_small_sample_equals_the_bulk_load(warehouse_run: WarehouseRun, tmp_path: Path) -> None:
+    """`dbt seed` still works on the emulator (what docs/warehouses.md tells users to run), and gives the
+    table the bulk load gives: the first rows of the sample as a seed of a scratch project with the
+    project's seed config, seeded into another schema, equal the same events of the loaded table."""
+    assert warehouse_run.load.returncode == 0, "loading the sample failed (see test_dbt_build_passes_on_the_emulator)"
+    project = tmp_path / "seed_project"
+    (project / "seeds").mkdir(parents=True)
+    lines = SAMPLE_CSV.read_text(encoding="utf-8").splitlines(keepends=True)
+    (project / "seeds" / SAMPLE_SEED).with_suffix(".csv").write_text("".join(lines[: SMALL_SEED_ROWS + 1]), "utf-8")
+    (project / "dbt_project.yml").write_text(
+        "name: prospect_scoring\nversion: '1.0'\nprofile: prospect_scoring\nseeds:\n  prospect_scoring:\n"
+        "    +quote_columns: false\n    snowplow_sample_events:\n      +column_types:\n"
+        "        DERIVED_TSTAMP: timestamp\n"
+        f"        DOMAIN_SESSIONIDX: {'int64' if warehouse_run.target == 'bigquery' else 'integer'}\n",
+        "utf-8",
+    )
+    schema_var = "SNOWFLAKE_SCHEMA" if warehouse_run.target == "snowflake" else "BIGQUERY_DATASET"
+    env = {**warehouse_run.env, schema_var: "prospect_seed"}
+    dbt = str(servers.venv_bin(warehouse_run.target, "dbt"))
+    seeded = _run([dbt, "seed", "--target", warehouse_run.target, "--project-dir", str(project),
+                   "--profiles-dir", str(PROJECT_DIR)], env, TIMEOUT_DBT, cwd=project)
+    assert seeded.returncode == 0, _output(seeded)
+    python = str(servers.venv_bin(warehouse_run.target, "python"))
+    frames = []
+    for table_env, name in ((env, "seeded"), (warehouse_run.env, "loaded")):
+        output = tmp_path / f"{name}.parquet"
+        dump = _run([python, str(DUMP), "--target", warehouse_run.target, SAMPLE_SEED, str(output)], table_env, TIMEOUT_FIT)
+        assert dump.returncode == 0, _output(dump)
+        frames.append(_normalised(pq.read_table(output)))
+    seeded_frame, loaded = frames
+    assert len(seeded_frame) == SMALL_SEED_ROWS
+    loaded = loaded[loaded["event_id"].isin(seeded_frame["event_id"])].reset_index(drop=True)
+    assert list(loaded.columns) == list(seeded_frame.columns)
+    pd.testing.assert_frame_equal(loaded, seeded_frame.reset_index(drop=True))
