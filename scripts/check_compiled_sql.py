@@ -21,7 +21,7 @@ functions of every dialect at once. So each statement is checked for
   ``exclude``, ``::`` casts on BigQuery, ``ilike`` on BigQuery, ``qualify`` without
   ``where`` / ``group by`` / ``having`` on BigQuery, ``qualify`` at all on Spark (4.1
   does not parse it; Databricks does), ``count(distinct ...) over`` on Spark and
-  Databricks, and DATETIME arithmetic on
+  Databricks (and over an ordered, framed window on Snowflake and BigQuery), and DATETIME arithmetic on
   BigQuery (this project's timestamps are TIMESTAMP, and BigQuery does not compare
   TIMESTAMP with DATETIME: dbt-bigquery's ``dateadd`` returns DATETIME).
 
@@ -217,6 +217,11 @@ def check_sql(sql: str, dialect: str, path: str = "<sql>", allow: Iterable[str] 
             for window in statement.find_all(exp.Window):
                 if any(True for _ in window.this.find_all(exp.Distinct)):
                     add("distinct-window", "Spark and Databricks have no DISTINCT window aggregates")
+                    break
+        if dialect in ("snowflake", "bigquery"):
+            for window in statement.find_all(exp.Window):
+                if window.args.get("order") is not None and any(True for _ in window.this.find_all(exp.Distinct)):
+                    add("distinct-window", "Snowflake and BigQuery: no DISTINCT aggregate in an ordered window")
                     break
 
     lowered = [t.text.lower() for t in tokens]

@@ -135,6 +135,13 @@ def test_checker_flags_what_spark_and_databricks_reject(dialect: str, sql: str, 
     assert rule in rules(sql, dialect)
 
 
+@pytest.mark.parametrize("dialect", ["snowflake", "bigquery"])
+def test_checker_flags_distinct_in_an_ordered_window_on_snowflake_and_bigquery(dialect: str) -> None:
+    sql = "select count(distinct a) over (partition by b order by c rows between unbounded preceding and 1 preceding) from t"
+    assert "distinct-window" in rules(sql, dialect)
+    assert "distinct-window" not in rules("select count(a) over (partition by b order by c) from t", dialect)
+
+
 def test_checker_flags_qualify_on_spark_only() -> None:
     sql = "select a from t qualify row_number() over (partition by a order by b) = 1"
     assert "qualify" in rules(sql, "spark")
