@@ -21,6 +21,7 @@ import logging
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -48,6 +49,29 @@ def _utc(table: pa.Table) -> pa.Table:
     return table.cast(pa.schema(fields))
 
 
+def load_tables(spark: Any, loads: list[tuple[str, str, Path]]) -> None:
+    """Write each Parquet file as a Parquet table SCHEMA.TABLE (replacing it)."""
+    for schema, table, path in loads:
+        spark.sql(f"create schema if not exists {quote_identifier(schema)}")
+        frame = spark.createDataFrame(_utc(pq.read_table(path)))
+        frame.write.format("parquet").mode("overwrite").saveAsTable(f"{quote_identifier(schema)}.{quote_identifier(table)}")
+        log.info("loaded %s into %s.%s", path, schema, table)
+
+
+def dump_tables(reader: SparkReader, dumps: list[tuple[str, str, Path]]) -> None:
+    """Read each table through the training step's reader and write it as Parquet; a missing one: ``missing: ...``."""
+    for schema, table, path in dumps:
+        other = SparkReader(dataclasses.replace(reader.target, settings={**reader.target.settings, "schema": schema}),
+                            session=reader.session)
+        try:
+            data = other.read_table(table)
+        except TrainingError as exc:
+            print(f"missing: {exc}", flush=True)
+            continue
+        pq.write_table(data, path)
+        log.info("%s.%s: %d rows -> %s", schema, table, data.num_rows, path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--target", default="spark", help="the dbt target (a dbt-spark session target; default spark)")
@@ -62,21 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         target = resolve_target(target=args.target)
         with SparkReader(target) as reader:
             log.info("SparkSession ready in %.1f s", time.monotonic() - start)
-            spark = reader.session
-            for schema, table, path in args.load:
-                spark.sql(f"create schema if not exists {quote_identifier(schema)}")
-                frame = spark.createDataFrame(_utc(pq.read_table(path)))
-                frame.write.format("parquet").mode("overwrite").saveAsTable(f"{quote_identifier(schema)}.{quote_identifier(table)}")
-                log.info("loaded %s into %s.%s", path, schema, table)
-            for schema, table, path in args.dump:
-                other = SparkReader(dataclasses.replace(target, settings={**target.settings, "schema": schema}), session=spark)
-                try:
-                    data = other.read_table(table)
-                except TrainingError as exc:
-                    print(f"missing: {exc}")
-                    continue
-                pq.write_table(data, path)
-                log.info("%s.%s: %d rows -> %s", schema, table, data.num_rows, path)
+            load_tables(reader.session, args.load)
+            dump_tables(reader, args.dump)
     except TrainingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
