@@ -4,7 +4,9 @@
     only, so a glob whose later files lack a column is named at the start, not
     half-way through the build), and derived_tstamp is a timestamp. An
     uncompressed CSV file of up to 256 MiB is also checked to be UTF-8 text as a
-    whole (larger files and gzip streams are checked by DuckDB as it reads them).
+    whole; a larger one, and any gzip-compressed CSV, is read through once by
+    DuckDB's CSV reader with its rows of invalid encoding stored aside (no file
+    is held in memory), so a non-UTF-8 file in a glob is named either way.
 -#}
 {% macro validate_events_file(events_file) -%}
     {%- set quoted = prospect_scoring.quote_literal(events_file) -%}
@@ -19,6 +21,13 @@
         {%- endif -%}
         {%- if (file[0] | lower).endswith(('.csv', '.tsv', '.txt')) and file[1] <= 268435456 -%}
             {%- set not_utf8 = run_query("select count(*) from read_blob(" ~ prospect_scoring.quote_literal(file[0]) ~ ") where try(decode(content)) is null") -%}
+            {%- if not_utf8.rows[0][0] > 0 -%}
+                {{ exceptions.raise_compiler_error(what ~ " is not UTF-8 text: re-export it as UTF-8 (e.g. iconv -f latin1 -t utf-8 in.csv > out.csv).") }}
+            {%- endif -%}
+        {%- elif (file[0] | lower).endswith(('.csv', '.tsv', '.txt', '.csv.gz', '.tsv.gz', '.txt.gz', '.gz')) -%}
+            {%- set scan = "select count(*) from (select * from read_csv(" ~ prospect_scoring.quote_literal(file[0]) ~ ", all_varchar = true, store_rejects = true, rejects_table = 'prospect_scoring_encoding_rejects', rejects_scan = 'prospect_scoring_encoding_scans') where length(concat_ws('', columns(*))) >= 0)" -%}
+            {%- do run_query(scan) -%}
+            {%- set not_utf8 = run_query("select count(*) from prospect_scoring_encoding_rejects where error_type = 'INVALID ENCODING'") -%}
             {%- if not_utf8.rows[0][0] > 0 -%}
                 {{ exceptions.raise_compiler_error(what ~ " is not UTF-8 text: re-export it as UTF-8 (e.g. iconv -f latin1 -t utf-8 in.csv > out.csv).") }}
             {%- endif -%}

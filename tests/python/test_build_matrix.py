@@ -8,13 +8,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
+
 from dbt_harness import PROJECT_DIR, run_dbt
+
 
 def _like(pattern: str) -> dict[str, Any]:
     return {"all": [{"property": {"type": "atomic", "name": "page_url"}, "operator": "like", "value": pattern}]}
@@ -59,8 +62,8 @@ CONFIGURATIONS: dict[str, dict[str, Any]] = {
                  "snowplow__event_names": ["page_view", "link_click"],
                  "snowplow__conversion_event": "link_click", "snowplow__horizon_seconds": 1800},
     "four_counters": {"snowplow__attributes": FOUR_COUNTERS},
-    "one_counter": {"snowplow__attributes": [{"name": "views_so_far", "type": "int64", "events": [{"name": "page_view"}],
-                                              "aggregation": "counter"}],
+    "one_counter": {"snowplow__attributes": [{"name": "views_so_far", "type": "int64",
+                                              "events": [{"name": "page_view"}], "aggregation": "counter"}],
                     "snowplow__horizon_seconds": 86400},
     "web_minimal": {"snowplow__attributes": "web_minimal"},
     "custom_catalog": {"snowplow__attributes": CUSTOM_CATALOG},
@@ -98,9 +101,13 @@ def _build(work: Path, dbt_vars: dict[str, Any]) -> Build:
 
 @pytest.fixture(scope="module")
 def matrix(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Build]:
-    """One fresh-database `dbt build` per configuration."""
-    return {name: _build(tmp_path_factory.mktemp(f"matrix_{name}"), dbt_vars)
-            for name, dbt_vars in CONFIGURATIONS.items()}
+    """One fresh-database `dbt build` per configuration, two at a time (each its own
+    database, target/ and logs/ folder, so the builds are independent; two processes
+    suit the 2-core CI runner and roughly halve this fixture's time)."""
+    works = {name: tmp_path_factory.mktemp(f"matrix_{name}") for name in CONFIGURATIONS}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {name: pool.submit(_build, works[name], dbt_vars) for name, dbt_vars in CONFIGURATIONS.items()}
+        return {name: future.result() for name, future in futures.items()}
 
 
 def _contract(db_path: Path) -> list[tuple[str, str]]:

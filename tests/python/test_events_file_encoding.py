@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 from dbt_harness import run_dbt
@@ -22,4 +23,21 @@ def test_a_latin1_file_in_a_glob_is_named(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert f"file '{data / 'b.csv'}' is not UTF-8 text: re-export it as UTF-8" in output
     assert f"file '{data / 'a.csv'}' is not UTF-8" not in output
+    assert "OK created" not in result.stdout
+
+
+def test_a_latin1_gzip_file_in_a_glob_is_named(tmp_path: Path) -> None:
+    """The streaming check (gzip files, and CSVs over 256 MiB) names the file too."""
+    data = tmp_path / "data"
+    data.mkdir()
+    with gzip.open(data / "a.csv.gz", "wb") as out:
+        out.write((HEADER + "e1,website,2024-03-01 10:00:00,u1,page_view,https://x/\n").encode("utf-8"))
+    with gzip.open(data / "b.csv.gz", "wb") as out:
+        out.write((HEADER + "e2,website,2024-03-01 10:00:01,u1,page_view,https://x/caf\u00e9\n").encode("latin-1"))
+    result = run_dbt(["run"], tmp_path / "db.duckdb", tmp_path,
+                     dbt_vars={"snowplow__events_file": str(data / "*.csv.gz")})
+    output = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode != 0
+    assert f"file '{data / 'b.csv.gz'}' is not UTF-8 text: re-export it as UTF-8" in output
+    assert f"file '{data / 'a.csv.gz'}' is not UTF-8" not in output
     assert "OK created" not in result.stdout
