@@ -101,8 +101,10 @@ timeline as (
 feature_hits as (
 
     select
+        event_id,
         domain_userid,
         derived_tstamp,
+        event_name,
         is_anchor,
         {%- for attribute in attributes %}
         {{ prospect_scoring.attribute_input(attribute) }}{{ "," if not loop.last }}
