@@ -41,9 +41,9 @@ import nasty_events
 from dbt_harness import PROJECT_DIR, assert_dbt_ok, run_dbt
 
 sys.path.insert(0, str(PROJECT_DIR / "train"))
-from prospect_model.reading import _feature_values  # noqa: E402
-from prospect_model.serving import ServingModel  # noqa: E402
-from prospect_model.sql_export import SCORE_VAR, SCORE_VARS_FILE  # noqa: E402
+from prospect_model.reading import _feature_values
+from prospect_model.serving import ServingModel
+from prospect_model.sql_export import SCORE_VAR, SCORE_VARS_FILE
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,12 @@ def test_sql_score_equals_the_python_score_for_every_prospect(scored: ScoredBuil
     assert set(scored.scores["model_kind"]) == {"logreg"}
 
 
+def _plain(value: Any) -> Any:
+    """A data-frame value as plain Python (NaN, NA: None)."""
+    missing = value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    return None if missing else value
+
+
 def test_attributes_are_the_brute_force_values_as_of_the_end_of_the_data(scored: ScoredBuild) -> None:
     attributes = catalogs.EVERY_AGGREGATION
     staged = bruteforce.stage(scored.rows, attributes=attributes)
@@ -112,8 +118,7 @@ def test_attributes_are_the_brute_force_values_as_of_the_end_of_the_data(scored:
         assert row["data_end_tstamp"].to_pydatetime().replace(tzinfo=None) == staged.data_end
         for attribute in attributes:
             expected = bruteforce.attribute_value(attribute, history[row["domain_userid"]], at)
-            actual = row[attribute["name"]]
-            actual = None if actual is None or actual is pd.NA or (isinstance(actual, float) and math.isnan(actual)) else actual
+            actual = _plain(row[attribute["name"]])
             if not bruteforce.values_equal(actual, expected):
                 mismatches.append((row["domain_userid"], attribute["name"], actual, expected))
     assert not mismatches, mismatches[:10]

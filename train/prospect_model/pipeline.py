@@ -41,8 +41,8 @@ from .profiles import TargetConfig, resolve_target
 from .readers import open_reader
 from .reading import TrainingData, prepare_training_data, read_training_table
 from .report import render_report
-from .sql_export import SCORE_VARS_FILE, score_vars_bytes
 from .splitting import Split, make_split, validate_test_size
+from .sql_export import SCORE_VARS_FILE, score_vars_bytes
 from .validation import CrossValidation, cross_validate, verdict
 
 log = logging.getLogger(__name__)
@@ -188,7 +188,8 @@ def build_outputs(
         REPORT_FILE: render_report(metadata, trained.evaluation.classification_report_text).encode("utf-8"),
         MODEL_FILE: model_bytes(trained.fit.model),
         # the SQL-scoring parameters for dbt's prospect_scores (docs/serving.md)
-        SCORE_VARS_FILE: score_vars_bytes(trained.fit.model, {f: data.spec.kind(f) for f in data.spec.features}, metadata),
+        SCORE_VARS_FILE: score_vars_bytes(trained.fit.model, {f: data.spec.kind(f) for f in data.spec.features},
+                                          metadata),
     }
     return metadata, files
 

@@ -126,4 +126,4 @@ def score_vars_bytes(model: Any, kinds: Mapping[str, str], metadata: Mapping[str
     return yaml.safe_dump({SCORE_VAR: var}, sort_keys=False, allow_unicode=True).encode("utf-8")
 
 
-__all__ = ["SCORE_VARS_FILE", "SCORE_VAR", "SqlExportError", "score_model_var", "score_vars_bytes"]
+__all__ = ["SCORE_VAR", "SCORE_VARS_FILE", "SqlExportError", "score_model_var", "score_vars_bytes"]
