@@ -59,7 +59,7 @@ prospects as (
         visitors.domain_userid,
         visitors.last_seen_tstamp,
         observed_end.data_end_tstamp,
-        {{ dbt.dateadd('microsecond', 1, 'observed_end.data_end_tstamp') }} as as_of_tstamp
+        {{ prospect_scoring.instant_after('observed_end.data_end_tstamp') }} as as_of_tstamp
 
     from visitors
     cross join observed_end
