@@ -132,3 +132,11 @@ def test_a_non_logreg_model_stops_with_one_line(scored: ScoredBuild) -> None:
     assert "SQL scoring needs a logreg model" in result.stdout and "prospect-score" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
     json.dumps(hgb)  # the var is plain data
+
+
+def test_a_bad_active_days_var_stops_at_the_start(scored: ScoredBuild) -> None:
+    result = run_dbt(["run", "-s", "prospect_scores"], scored.db_path, scored.work,
+                     dbt_vars={**scored.base_vars, "snowplow__score_active_days": 0})
+    assert result.returncode != 0
+    assert "var 'snowplow__score_active_days' must be >= 1, got 0" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
