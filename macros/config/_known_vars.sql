@@ -11,5 +11,6 @@
         'snowplow__max_events_per_day', 'snowplow__cohort_first_seen_start', 'snowplow__cohort_first_seen_end',
         'snowplow__cohort_days_before_reference', 'snowplow__reference_date',
         'snowplow__drop_immature_labels', 'snowplow__attributes',
+        'snowplow__score_active_days', 'snowplow__score_model',
     ]) -}}
 {%- endmacro %}

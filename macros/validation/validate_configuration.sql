@@ -14,6 +14,8 @@
         {%- do prospect_scoring.cohort_days_before_reference() -%}
         {%- do prospect_scoring.drop_immature_labels() -%}
         {%- do prospect_scoring.attributes() -%}
+        {%- do prospect_scoring.score_active_days() -%}
+        {%- do prospect_scoring.score_model() -%}
         {#- Not on `dbt seed` (it may be what creates the events table: the sample on a
             warehouse) nor on `dbt compile` (which must work without a warehouse). -#}
         {%- if flags.WHICH not in ['seed', 'compile'] -%}

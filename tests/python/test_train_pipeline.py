@@ -82,13 +82,14 @@ def visitor_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
 def test_run_succeeds_and_writes_every_artifact(visitor_run: dict) -> None:
     assert visitor_run["rc"] == 0
     names = sorted(p.name for p in visitor_run["out"].iterdir())
-    assert names == sorted(["model.joblib", "metadata.json", "report.md", *PLOTS, "current", "runs"])
+    assert names == sorted(["model.joblib", "metadata.json", "report.md", "score_vars.yml", *PLOTS, "current", "runs"])
     for plot in PLOTS:
         assert (visitor_run["out"] / plot).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     # One run directory holds them all; the top-level names go through `current`.
     runs = list((visitor_run["out"] / "runs").iterdir())
     assert len(runs) == 1 and (visitor_run["out"] / "current").resolve() == runs[0].resolve()
-    assert sorted(p.name for p in runs[0].iterdir()) == sorted(["model.joblib", "metadata.json", "report.md", *PLOTS])
+    in_run = ["model.joblib", "metadata.json", "report.md", "score_vars.yml", *PLOTS]
+    assert sorted(p.name for p in runs[0].iterdir()) == sorted(in_run)
 
 
 def test_model_serves_probabilities_for_a_dataframe(visitor_run: dict) -> None:

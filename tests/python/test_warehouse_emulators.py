@@ -479,3 +479,24 @@ def test_dbt_seed_of_a_small_sample_equals_the_bulk_load(warehouse_run: Warehous
     loaded = loaded[loaded["event_id"].isin(seeded_frame["event_id"])].reset_index(drop=True)
     assert list(loaded.columns) == list(seeded_frame.columns)
     pd.testing.assert_frame_equal(loaded, seeded_frame.reset_index(drop=True))
+
+
+def test_prospect_scores_in_sql_equal_the_python_scores(warehouse_run: WarehouseRun) -> None:
+    """dbt run -s prospect_scores with the fit's score_vars.yml: the SQL score is predict_proba (1e-9)."""
+    import yaml
+
+    from sql_scores_check import assert_sql_scores_match
+
+    assert warehouse_run.fit is not None and warehouse_run.fit.returncode == 0, "fit.py failed (see above)"
+    schema = warehouse_run.env["SNOWFLAKE_SCHEMA" if warehouse_run.target == "snowflake" else "BIGQUERY_DATASET"]
+    score_vars = yaml.safe_load((warehouse_run.work / "artifacts" / "score_vars.yml").read_text())
+    dbt_vars = {"snowplow__atomic_schema": schema, "snowplow__events_table": SAMPLE_SEED, **score_vars}
+    run = _dbt(warehouse_run.target, ["run", "--target", warehouse_run.target, "-s", "prospect_scores"],
+               warehouse_run.work, warehouse_run.env, dbt_vars)
+    assert run.returncode == 0, _output(run)
+    python = str(servers.venv_bin(warehouse_run.target, "python"))
+    out = warehouse_run.work / "prospect_scores.parquet"
+    dump = _run([python, str(DUMP), "--target", warehouse_run.target, "prospect_scores", str(out)],
+                warehouse_run.env, TIMEOUT_FIT)
+    assert dump.returncode == 0, _output(dump)
+    assert_sql_scores_match(pq.read_table(out), warehouse_run.work / "artifacts", min_rows=100)

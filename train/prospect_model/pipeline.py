@@ -42,6 +42,7 @@ from .readers import open_reader
 from .reading import TrainingData, prepare_training_data, read_training_table
 from .report import render_report
 from .splitting import Split, make_split, validate_test_size
+from .sql_export import SCORE_VARS_FILE, score_vars_bytes
 from .validation import CrossValidation, cross_validate, verdict
 
 log = logging.getLogger(__name__)
@@ -176,7 +177,7 @@ def build_outputs(
     start = time.perf_counter()
     plots = render_plots(trained.evaluation)
     timings["plots"] = time.perf_counter() - start
-    names = [MODEL_FILE, METADATA_FILE, REPORT_FILE, *plot_files(trained.evaluation)]
+    names = [MODEL_FILE, METADATA_FILE, REPORT_FILE, SCORE_VARS_FILE, *plot_files(trained.evaluation)]
     metadata = build_metadata(
         data=data, target=target, location=location, options=options, split=split, trained=trained,
         timings=timings, artifact_files=names,
@@ -186,6 +187,9 @@ def build_outputs(
         METADATA_FILE: metadata_json_bytes(metadata),
         REPORT_FILE: render_report(metadata, trained.evaluation.classification_report_text).encode("utf-8"),
         MODEL_FILE: model_bytes(trained.fit.model),
+        # the SQL-scoring parameters for dbt's prospect_scores (docs/serving.md)
+        SCORE_VARS_FILE: score_vars_bytes(trained.fit.model, {f: data.spec.kind(f) for f in data.spec.features},
+                                          metadata),
     }
     return metadata, files
 

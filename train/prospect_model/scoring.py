@@ -16,9 +16,9 @@ target's database (``--output-table``, replaced in one transaction) or to a
 Parquet file (``--output-parquet``, temp file + rename; the way for Snowflake and
 BigQuery targets).
 
-**Attribute values.** Until the dbt model ``prospect_scores`` computes each
-visitor's attributes as of the end of the observed data, the features are those
-of the visitor's *last* ``final_training`` row: as of that event, i.e. counting
+**Attribute values.** The features are those of the visitor's *last*
+``final_training`` row (the dbt model ``prospect_scores`` has the attributes as of
+the end of the observed data and, for logreg, the score in SQL): as of that event, i.e. counting
 the visitor's events strictly before it. The last event itself is not counted
 (Signals, at request time, would count it), so these scores can lag one event
 behind. The inputs are converted exactly as training converts ``final_training``.
