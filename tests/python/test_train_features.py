@@ -179,3 +179,27 @@ def test_constant_feature_is_dropped_with_a_warning(
     model = joblib.load(out / "model.joblib")
     # The model still takes every feature of the contract (the constant one is ignored).
     assert model.predict_proba(events[meta["features"]].head(10)).shape == (10, 2)
+
+
+@pytest.mark.parametrize("kind", ["logreg", "hgb"])
+def test_pipeline_fits_int64_columns_straight_from_duckdb(rich: dict, kind: str) -> None:
+    """Regression: DuckDB ``.df()`` gives int64 counts (a float fill value) and pandas NA in nullable columns."""
+    import duckdb
+
+    from prospect_model.preprocessing import ModelOptions, build_pipeline
+
+    data = rich["data"]
+    with duckdb.connect(str(rich["root"] / "warehouse.duckdb"), read_only=True) as con:
+        frame = con.sql("select * from final_training").df()
+    for feature in FEATURES:
+        assert frame[feature].dtype == np.int64, frame[feature].dtype
+    spec = data.spec
+    assert all(spec.column(f).default_value == "0" for f in FEATURES)  # a constant (float) fill value
+    model = build_pipeline(spec, list(spec.features), ModelOptions(kind=kind), n_rows=len(frame))
+    target = frame[TARGET].astype(bool).to_numpy()
+    model.fit(frame[list(spec.features)], target)
+    scores = model.predict_proba(frame[list(spec.features)])[:, 1]
+    assert scores.shape == (len(frame),) and np.isfinite(scores).all()
+    # Same scores as on the float64 frame the reader builds.
+    floats = frame[list(spec.features)].astype({f: np.float64 for f in FEATURES})
+    np.testing.assert_allclose(model.predict_proba(floats)[:, 1], scores)

@@ -23,6 +23,7 @@ column transformer, so the model still takes every feature of the contract.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -94,8 +95,14 @@ def min_frequency(n_rows: int) -> int:
 
 
 def _as_float() -> FunctionTransformer:
-    """Cast served values (int, bool, float, NaN) to float64 first, whatever dtype the caller's frame has."""
-    return FunctionTransformer(np.asarray, kw_args={"dtype": np.float64}, feature_names_out="one-to-one")
+    """Cast served values (int, bool, float, NaN) to float64 first, whatever dtype the caller's frame has.
+
+    ``astype`` (a stdlib ``methodcaller``, so the pickle needs nothing of this package) and not
+    ``np.asarray``: DuckDB's ``.df()`` gives nullable columns pandas' ``Int64``/``boolean`` dtypes, whose
+    ``pd.NA`` numpy cannot cast, while ``DataFrame.astype`` turns it into NaN (then imputed). Int64 input
+    becomes float64 before the imputer, whose float fill value int64 data would refuse.
+    """
+    return FunctionTransformer(operator.methodcaller("astype", np.float64), feature_names_out="one-to-one")
 
 
 def _imputer(default: float | None, fallback: str) -> SimpleImputer:
