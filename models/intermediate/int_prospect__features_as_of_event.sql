@@ -23,12 +23,8 @@
 {%- set conversion_event = prospect_scoring.conversion_event() -%}
 {%- set attributes = prospect_scoring.attributes() -%}
 {#- Lifetime distinct counts are counters of first occurrences (see first_occurrences). -#}
-{%- set lifetime_distinct = attributes | selectattr('aggregation', 'in', ['approx_count_distinct', 'unique_list']) | selectattr('period', 'none') | list -%}
-{%- set counters = attributes | selectattr('aggregation', 'equalto', 'counter') | list -%}
-{%- for attribute in lifetime_distinct -%}
-    {%- do counters.append({'name': attribute.name ~ '__firsts', 'period': none}) -%}
-{%- endfor -%}
-{%- set others = attributes | rejectattr('aggregation', 'equalto', 'counter') | reject('in', lifetime_distinct) | list -%}
+{%- set passes = prospect_scoring.attribute_passes(attributes) -%}
+{%- set lifetime_distinct, counters, others = passes.lifetime_distinct, passes.counters, passes.others -%}
 {%- set history_only = prospect_scoring.staged_event_names() | reject('in', prospect_scoring.event_names()) | list -%}
 
 with
@@ -66,15 +62,7 @@ feature_hits as (
 first_occurrences as (
 
     select  -- noqa: LT09
-        *
-        {%- for attribute in lifetime_distinct %},
-        case
-            when {{ attribute.name }}__value is not null
-                and row_number() over (partition by domain_userid, {{ attribute.name }}__value order by derived_tstamp) = 1
-                then 1
-            else 0
-        end as {{ attribute.name }}__firsts__hit
-        {%- endfor %}
+        *{{ prospect_scoring.first_occurrence_hits(lifetime_distinct) }}
 
     from feature_hits
 

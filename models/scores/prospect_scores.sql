@@ -25,12 +25,8 @@
 {%- set double = prospect_scoring.double_type() -%}
 {%- set columns = prospect_scoring.required_event_columns() | reject('in', ['domain_userid', 'derived_tstamp']) | list -%}
 {%- for source in prospect_scoring.attribute_source_columns() -%}{%- do columns.append(source.column) -%}{%- endfor -%}
-{%- set lifetime_distinct = attributes | selectattr('aggregation', 'in', ['approx_count_distinct', 'unique_list']) | selectattr('period', 'none') | list -%}
-{%- set counters = attributes | selectattr('aggregation', 'equalto', 'counter') | list -%}
-{%- for attribute in lifetime_distinct -%}
-    {%- do counters.append({'name': attribute.name ~ '__firsts', 'period': none}) -%}
-{%- endfor -%}
-{%- set others = attributes | rejectattr('aggregation', 'equalto', 'counter') | reject('in', lifetime_distinct) | list -%}
+{%- set passes = prospect_scoring.attribute_passes(attributes) -%}
+{%- set lifetime_distinct, counters, others = passes.lifetime_distinct, passes.counters, passes.others -%}
 
 with
 
@@ -117,15 +113,7 @@ feature_hits as (
 first_occurrences as (
 
     select  -- noqa: LT09
-        *
-        {%- for attribute in lifetime_distinct %},
-        case
-            when {{ attribute.name }}__value is not null
-                and row_number() over (partition by domain_userid, {{ attribute.name }}__value order by derived_tstamp) = 1
-                then 1
-            else 0
-        end as {{ attribute.name }}__firsts__hit
-        {%- endfor %}
+        *{{ prospect_scoring.first_occurrence_hits(lifetime_distinct) }}
 
     from feature_hits
 
