@@ -12,8 +12,8 @@ prospect_scores --vars score_vars.yml``, shared by the module:
   after the end of the observed data;
 * a non-logreg model stops dbt with one line pointing to prospect-score.
 
-The plain ``dbt build`` of the sample (conftest) builds prospect_scores without
-a model and runs its data tests (null scores).
+prospect_scores is enabled only with snowplow__score_model: the plain ``dbt
+build`` of the sample (conftest) does not build it (test below).
 """
 
 from __future__ import annotations
@@ -140,3 +140,13 @@ def test_a_bad_active_days_var_stops_at_the_start(scored: ScoredBuild) -> None:
     assert result.returncode != 0
     assert "var 'snowplow__score_active_days' must be >= 1, got 0" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_plain_build_does_not_pay_for_prospect_scores(sample_build) -> None:
+    """Without snowplow__score_model, prospect_scores (a second window pass) is disabled: not built, not tested."""
+    nodes = [result["unique_id"] for result in sample_build.run_results["results"]]
+    assert "model.prospect_scoring.final_training" in nodes
+    assert not [node for node in nodes if "prospect_scores" in node], nodes
+    with duckdb.connect(str(sample_build.db_path), read_only=True) as con:
+        tables = {row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()}
+    assert "final_training" in tables and "prospect_scores" not in tables
