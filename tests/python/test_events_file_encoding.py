@@ -6,7 +6,11 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-from dbt_harness import run_dbt
+import pytest
+import yaml
+
+from dbt_harness import PROJECT_DIR, run_dbt
+from prospect_model import duckdb_plugin
 
 HEADER = "event_id,app_id,derived_tstamp,domain_userid,event_name,page_url\n"
 
@@ -41,3 +45,91 @@ def test_a_latin1_gzip_file_in_a_glob_is_named(tmp_path: Path) -> None:
     assert f"file '{data / 'b.csv.gz'}' is not UTF-8 text: re-export it as UTF-8" in output
     assert f"file '{data / 'a.csv.gz'}' is not UTF-8" not in output
     assert "OK created" not in result.stdout
+
+
+def _gzip_rows(path: Path, text: str, encoding: str = "utf-8") -> bytes:
+    with gzip.open(path, "wb") as out:
+        out.write((HEADER + text).encode(encoding))
+    return path.read_bytes()
+
+
+def test_a_truncated_gzip_file_in_a_glob_is_named_in_one_line(tmp_path: Path) -> None:
+    """A gzip stream that ends early (an interrupted download) stops the run at the start, with the
+    project's one line naming the file, not DuckDB's reader error half-way (the dbt-duckdb plugin)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    _gzip_rows(data / "a.csv.gz", "e1,website,2024-03-01 10:00:00,u1,page_view,https://x/\n")
+    whole = _gzip_rows(data / "b.csv.gz", "".join(
+        f"e{i},website,2024-03-01 10:00:{i % 60:02d},u{i % 7},page_view,https://x/{i}\n" for i in range(2, 400)))
+    (data / "b.csv.gz").write_bytes(whole[: len(whole) // 2])
+    result = run_dbt(["run"], tmp_path / "db.duckdb", tmp_path,
+                     dbt_vars={"snowplow__events_file": str(data / "*.csv.gz")})
+    output = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode != 0
+    assert (f"file '{data / 'b.csv.gz'}' is a truncated gzip stream (it ends too early, e.g. an interrupted "
+            "download): download or export it again") in output
+    assert f"file '{data / 'a.csv.gz'}' is" not in output
+    assert "IO Error" not in output
+    assert "OK created" not in result.stdout
+
+
+def test_without_the_plugin_a_latin1_gzip_file_is_still_named(tmp_path: Path) -> None:
+    """A profile of the user's own, without the project's dbt-duckdb plugin: the check falls back to
+    streaming the gzip file through DuckDB's CSV reader, and still names the file that is not UTF-8."""
+    profiles = yaml.safe_load((PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8"))
+    duckdb_target = profiles["prospect_scoring"]["outputs"]["duckdb"]
+    assert duckdb_target.pop("plugins") == [{"module": "prospect_model.duckdb_plugin"}]
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "profiles.yml").write_text(yaml.safe_dump(profiles), encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    _gzip_rows(data / "a.csv.gz", "e1,website,2024-03-01 10:00:00,u1,page_view,https://x/\n")
+    _gzip_rows(data / "b.csv.gz", "e2,website,2024-03-01 10:00:01,u1,page_view,https://x/caf\u00e9\n", "latin-1")
+    result = run_dbt(["run"], tmp_path / "db.duckdb", tmp_path, profiles_dir=tmp_path / "profiles",
+                     dbt_vars={"snowplow__events_file": str(data / "*.csv.gz")})
+    output = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode != 0
+    assert f"file '{data / 'b.csv.gz'}' is not UTF-8 text: re-export it as UTF-8" in output
+    assert "OK created" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        ("none", None),
+        ("two members", None),
+        ("zero padding", None),
+        ("truncated", "is a truncated gzip stream (it ends too early, e.g. an interrupted download)"),
+        ("flipped byte", "is not a valid gzip stream (Error -3 while decompressing data: incorrect data check)"),
+        ("latin-1", "is not UTF-8 text"),
+        ("not gzip", "is not a valid gzip stream (Error -3 while decompressing data: incorrect header check)"),
+        ("empty", "is empty"),
+    ],
+)
+def test_gzip_problem_streams_the_file_in_pieces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str, expected: str | None
+) -> None:
+    """The plugin's check, piece by piece (a tiny read size, so a multi-byte character, a member boundary
+    and the trailer all fall across pieces)."""
+    monkeypatch.setattr(duckdb_plugin, "_CHUNK", 7)
+    text = HEADER + "".join(f"e{i},website,2024-03-01 10:00:00,u{i},page_view,https://x/caf\u00e9\n" for i in range(50))
+    body = gzip.compress(text.encode("latin-1" if damage == "latin-1" else "utf-8"))
+    if damage == "two members":
+        body += gzip.compress("e99,website,2024-03-01 10:00:00,u1,page_view,https://x/\u00e9\n".encode("utf-8"))
+    elif damage == "zero padding":
+        body += b"\x00" * 16
+    elif damage == "truncated":
+        body = body[:-5]
+    elif damage == "flipped byte":
+        changed = bytearray(body)
+        changed[len(body) // 2] ^= 0x01
+        body = bytes(changed)
+    elif damage == "not gzip":
+        body = text.encode("utf-8")
+    elif damage == "empty":
+        body = b""
+    path = tmp_path / "events.csv.gz"
+    path.write_bytes(body)
+    assert duckdb_plugin.gzip_problem(str(path)) == expected
+    assert duckdb_plugin.gzip_problem(None) is None
+    assert duckdb_plugin.gzip_problem(str(tmp_path / "missing.csv.gz")) == "cannot be read (No such file or directory)"
