@@ -29,7 +29,7 @@
     {%- elif agg in ['first', 'last'] -%}
         {{ prospect_scoring.window_first_last(value, agg, visitor if agg == 'first' and attribute.period is none else window, agg == 'first' and attribute.period is none) }}
     {%- elif agg in ['most_frequent', 'least_frequent'] -%}
-        {{ prospect_scoring.window_frequency(value, agg, window) }}
+        {{ prospect_scoring.window_frequency(value, agg, window, attribute) }}
     {%- elif agg in ['approx_count_distinct', 'unique_list'] -%}
         {{ prospect_scoring.window_distinct_count(value, window) }}
     {%- endif %} as {{ attribute.name }}__agg

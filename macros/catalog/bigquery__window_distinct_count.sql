@@ -1,9 +1,4 @@
-{#-
-    BigQuery: COUNT(DISTINCT ...) is not allowed in a framed window, and no exact
-    portable form is implemented yet: a distinct count with a period stops the
-    build with one line (lifetime distinct counts are counters of first
-    occurrences, which work everywhere).
--#}
+{#- BigQuery: a distinct count with a period is refused with one line (see _window_distinct_count_refused). -#}
 {% macro bigquery__window_distinct_count(value, window) -%}
-    {{ exceptions.raise_compiler_error("approx_count_distinct / unique_list with a period is not implemented on the adapter '" ~ target.type ~ "' yet (input " ~ value ~ "); leave out the period (lifetime distinct counts work), or use it on DuckDB.") }}
+    {{ prospect_scoring._window_distinct_count_refused(value) }}
 {%- endmacro %}

@@ -4,7 +4,7 @@
     (-events or events, k); the smallest one's k (so a tie goes to the smallest
     value). No eligible value: array_min of an empty array, null.
 -#}
-{% macro spark__window_frequency(value, aggregation, window) -%}
+{% macro spark__window_frequency(value, aggregation, window, attribute=none) -%}
     {%- set values = 'collect_list(' ~ value ~ ') over ' ~ window -%}
     array_min(transform(array_distinct({{ values }}),
         k -> struct({{ '-' if aggregation == 'most_frequent' }}size(filter({{ values }}, x -> x = k)) as n, k as k)
