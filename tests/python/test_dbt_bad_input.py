@@ -315,7 +315,7 @@ REQUIRED_HEADER = "event_id,app_id,derived_tstamp,domain_userid,event_name,page_
 
 @pytest.mark.parametrize("setup,pattern,message", [
     (lambda d: (d / "empty.csv").write_bytes(b""), "empty.csv", "is empty (0 bytes)"),
-    (lambda d: (d / "corrupt.csv.gz").write_bytes(b"not gzip at all"), "corrupt.csv.gz", "Input is not a GZIP stream"),
+    (lambda d: (d / "corrupt.csv.gz").write_bytes(b"not gzip at all"), "corrupt.csv.gz", "is not a valid gzip stream"),
     (lambda d: ((d / "a.csv").write_text(REQUIRED_HEADER + "e1,website,2024-03-01 10:00:00,u1,page_view,x\n"),
                 (d / "b.csv").write_text("event_id,app_id,derived_tstamp,domain_userid,event_name\n"
                                          "e2,website,2024-03-01 10:00:00,u1,page_view\n")),
