@@ -100,6 +100,127 @@ def test_every_training_row_served_equals_the_training_frame_and_score(
     assert one.is_prospect == (one.score >= model.threshold)
 
 
+@pytest.mark.parametrize("kind", ["logreg", "hgb"])
+def test_the_fast_path_scores_every_row_exactly_as_the_pipeline(
+    rich: dict[str, Any], kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """score() / predict_rows() call the pipeline's fitted steps on numpy arrays (fast_path.py): the same
+    numbers, bit for bit, as predict_proba on the one-row DataFrame, for every row (and for all rows at once)."""
+    model = ServingModel.load(rich["models"][kind])
+    assert model._fast is not None  # this project's pipeline: the fast path is the one in use
+    expected = training_frame(rich["db"], rich["project"], monkeypatch)
+    rows = mature_rows(rich["db"], model.features)
+    prepared = [model.prepare(signals_answer(row, qualify=False)).values for row in rows]
+    np.testing.assert_array_equal(model.predict_rows(prepared), model.model.predict_proba(expected)[:, 1])
+    for index in range(0, len(rows), 7):
+        one_row = model.model.predict_proba(expected.iloc[[index]])[:, 1][0]
+        assert model.predict_rows([prepared[index]])[0] == one_row, index
+        assert model.score(signals_answer(rows[index], qualify=True)).score == one_row, index
+
+
+def _fitted_pipeline(encoder: Any, classifier: Any) -> tuple[Any, pd.DataFrame]:
+    """A preprocess -> classifier pipeline over generated data: two numeric groups (median and
+    constant fill, asinh, scaling), one boolean, two categorical columns with rare values and nulls."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+    rng = np.random.default_rng(7)
+    n = 600
+    frame = pd.DataFrame({
+        "a": np.where(rng.random(n) < 0.2, np.nan, rng.exponential(3, n)),
+        "b": np.where(rng.random(n) < 0.1, np.nan, rng.integers(0, 50, n).astype(float)),
+        "flag": np.where(rng.random(n) < 0.1, np.nan, rng.integers(0, 2, n).astype(float)),
+        "c1": pd.Series(rng.choice(["x", "y", "z", "rare1", "rare2", None], n, p=[.4, .3, .2, .02, .02, .06]),
+                        dtype=object),
+        "c2": pd.Series(rng.choice(["p", "q", "r"], n), dtype=object),
+    })
+    target = (rng.random(n) < 0.3 + 0.1 * (frame["c2"] == "p")).astype(int)
+    numeric = [("impute", SimpleImputer(strategy="median")), ("asinh", FunctionTransformer(np.arcsinh)),
+               ("scale", StandardScaler())]
+    preprocess = ColumnTransformer([
+        ("numeric_0", Pipeline(numeric), ["a"]),
+        ("numeric_1", Pipeline([("impute", SimpleImputer(strategy="constant", fill_value=0.0)),
+                                ("scale", StandardScaler())]), ["b"]),
+        ("boolean_0", SimpleImputer(strategy="most_frequent"), ["flag"]),
+        ("categorical", encoder, ["c1", "c2"]),
+    ], remainder="drop", sparse_threshold=0.0)
+    pipeline = Pipeline([("preprocess", preprocess), ("classifier", classifier)]).fit(frame, target)
+    return pipeline, frame
+
+
+@pytest.mark.parametrize("case", ["onehot_infrequent", "onehot_ignore", "onehot_error", "ordinal_hgb"])
+def test_the_fast_path_equals_the_pipeline_on_unknown_null_and_odd_values(case: str) -> None:
+    """Known, infrequent, unknown and null categories, non-text values, NaN and None numbers: the fast
+    path gives predict_proba's numbers bit for bit, and an encoder that refuses unknown values refuses
+    them the same way."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
+
+    from prospect_model.fast_path import FastScorer
+
+    encoder: Any = {
+        "onehot_infrequent": OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=30,
+                                           sparse_output=False),
+        "onehot_ignore": OneHotEncoder(handle_unknown="ignore", sparse_output=False),
+        "onehot_error": OneHotEncoder(handle_unknown="error", sparse_output=False),
+        "ordinal_hgb": OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan,
+                                      encoded_missing_value=np.nan, min_frequency=30),
+    }[case]
+    classifier: Any = HistGradientBoostingClassifier(random_state=0) if case == "ordinal_hgb" \
+        else LogisticRegression(max_iter=500)
+    pipeline, frame = _fitted_pipeline(encoder, classifier)
+    dtypes = {"a": "float64", "b": "float64", "flag": "float64", "c1": "object", "c2": "object"}
+    scorer = FastScorer.for_model(pipeline, dtypes)
+    assert scorer is not None
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    odd = [
+        {"a": None, "b": None, "flag": None, "c1": None, "c2": "p"},
+        {"a": 0.0, "b": 1e9, "flag": 1.0, "c1": "rare1", "c2": "q"},
+        {"a": -3.5, "b": 2.0, "flag": 0.0, "c1": "rare2", "c2": "r"},
+        {"a": 1.0, "b": 2.0, "flag": 1.0, "c1": "x", "c2": None},  # None never seen in c2
+    ]
+    unknown = [
+        {"a": 1.0, "b": 2.0, "flag": 1.0, "c1": "never-seen", "c2": "p"},
+        {"a": 1.0, "b": 2.0, "flag": 1.0, "c1": "x", "c2": "also-new"},
+        {"a": 1.0, "b": 2.0, "flag": 0.0, "c1": 5, "c2": "p"},  # not text
+    ]
+
+    def pipeline_scores(batch: list[dict[str, Any]]) -> np.ndarray:
+        columns = {c: (pd.Series([r[c] for r in batch], dtype=object) if dtypes[c] == "object"
+                       else np.array([np.nan if r[c] is None else r[c] for r in batch], dtype=float))
+                   for c in dtypes}
+        return pipeline.predict_proba(pd.DataFrame(columns))[:, 1]
+
+    batch = [*rows, *odd] if case != "onehot_error" else [*rows, *odd[:3]]
+    np.testing.assert_array_equal(scorer.predict(batch), pipeline_scores(batch))
+    for row in batch[::37]:
+        assert scorer.predict([row])[0] == pipeline_scores([row])[0]
+    for row in (unknown if case != "onehot_error" else unknown + odd[3:]):
+        if case == "onehot_error":
+            with pytest.raises(ValueError, match="unknown categor"):
+                pipeline_scores([row])
+            with pytest.raises(ValueError, match="unknown categor"):
+                scorer.predict([row])
+        else:
+            assert scorer.predict([row])[0] == pipeline_scores([row])[0], row
+
+
+def test_a_model_of_another_shape_is_scored_through_predict_proba(rich: dict[str, Any]) -> None:
+    """A model that is not this project's preprocess -> classifier pipeline gets no fast path, and still scores."""
+    from sklearn.dummy import DummyClassifier
+    from sklearn.pipeline import Pipeline
+
+    served = ServingModel.load(rich["models"]["logreg"])
+    frame = served.frame([served.prepare({}).values] * 3)
+    other = Pipeline([("classifier", DummyClassifier(strategy="prior"))]).fit(frame, [0, 1, 1])
+    model = ServingModel(other, served.metadata)
+    assert model._fast is None
+    assert model.score({}).score == pytest.approx(2 / 3)
+
+
 def test_missing_and_null_attributes_get_the_contract_defaults(rich: dict[str, Any]) -> None:
     model = ServingModel.load(rich["models"]["logreg"])
     nothing = model.score({})

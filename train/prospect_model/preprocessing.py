@@ -105,54 +105,86 @@ def _as_float() -> FunctionTransformer:
     return FunctionTransformer(operator.methodcaller("astype", np.float64), feature_names_out="one-to-one")
 
 
+def _c_order() -> FunctionTransformer:
+    """Hand the group's columns on in row-major (C) order. A DataFrame's block reaches the imputer
+    column-major, and when one group is the whole ColumnTransformer (the tutorial's three counters)
+    nothing re-stacks it: LogisticRegression's dot product over a column-major matrix rounds in
+    another order, one ulp away from the same model scored on the tutorial's own frame. A no-op
+    when the array is already row-major."""
+    return FunctionTransformer(np.ascontiguousarray, feature_names_out="one-to-one")
+
+
 def _imputer(default: float | None, fallback: str) -> SimpleImputer:
     if default is None:
         return SimpleImputer(strategy=fallback, keep_empty_features=True)
     return SimpleImputer(strategy="constant", fill_value=default, keep_empty_features=True)
 
 
+def _fill_key(default: float | None) -> str:
+    return "median" if default is None else repr(default)
+
+
 def build_pipeline(
     spec: FeatureSpec, used: Sequence[str], options: ModelOptions, n_rows: int
 ) -> Pipeline:
-    """The unfitted Pipeline ``preprocess -> classifier`` over ``spec.features`` (only ``used`` ones kept)."""
-    transformers: list[tuple[str, object, list[str]]] = []
-    categorical_positions: list[int] = []
-    position = 0
+    """The unfitted Pipeline ``preprocess -> classifier`` over ``spec.features`` (only ``used`` ones kept).
+
+    Features that get the same treatment share one transformer of the ColumnTransformer (numeric ones
+    by fill rule, boolean ones by fill rule, all categorical ones): every step works column by column
+    (per-column medians, scaling, one-hot categories), so grouping changes no value, and a one-row
+    ``predict_proba`` (serving) pays scikit-learn's per-step checks a few times, not once per feature.
+    Groups keep the contract's feature order inside them.
+    """
+    numeric: dict[str, list[str]] = {}
+    boolean: dict[str, list[str]] = {}
+    categorical: list[str] = []
+    defaults: dict[str, float | None] = {}
     for feature in spec.features:
         if feature not in used:
             continue
         kind = spec.kind(feature)
         default = numeric_default(spec, feature)
         if kind == "numeric":
-            steps: list[tuple[str, object]] = [("as_float", _as_float()), ("impute", _imputer(default, "median"))]
-            if options.kind == "logreg" and options.numeric_transform != "none":
-                function = np.arcsinh if options.numeric_transform == "asinh" else np.log1p
-                steps += [
-                    ("transform", FunctionTransformer(function, feature_names_out="one-to-one")),
-                    ("scale", StandardScaler()),
-                ]
-            transformers.append((feature, Pipeline(steps), [feature]))
-            position += 1
+            numeric.setdefault(_fill_key(default), []).append(feature)
         elif kind == "boolean":
-            transformers.append(
-                (feature, Pipeline([("as_float", _as_float()), ("impute", _imputer(default, "most_frequent"))]),
-                 [feature])
-            )
-            position += 1
+            boolean.setdefault(_fill_key(default), []).append(feature)
         else:
-            if options.kind == "logreg":
-                encoder: object = OneHotEncoder(
-                    handle_unknown="infrequent_if_exist", min_frequency=min_frequency(n_rows),
-                    max_categories=MAX_CATEGORIES, sparse_output=False, dtype=np.float64,
-                )
-            else:
-                encoder = OrdinalEncoder(
-                    handle_unknown="use_encoded_value", unknown_value=np.nan, encoded_missing_value=np.nan,
-                    min_frequency=min_frequency(n_rows), max_categories=HGB_MAX_CATEGORIES, dtype=np.float64,
-                )
-                categorical_positions.append(position)
-                position += 1
-            transformers.append((feature, encoder, [feature]))
+            categorical.append(feature)
+        defaults[_fill_key(default)] = default
+    transformers: list[tuple[str, object, list[str]]] = []
+    for index, (key, columns) in enumerate(numeric.items()):
+        steps: list[tuple[str, object]] = [("as_float", _as_float()), ("impute", _imputer(defaults[key], "median"))]
+        if options.kind == "logreg" and options.numeric_transform != "none":
+            function = np.arcsinh if options.numeric_transform == "asinh" else np.log1p
+            steps += [
+                ("transform", FunctionTransformer(function, feature_names_out="one-to-one")),
+                ("scale", StandardScaler()),
+            ]
+        transformers.append((f"numeric_{index}", Pipeline([*steps, ("c_order", _c_order())]), columns))
+    for index, (key, columns) in enumerate(boolean.items()):
+        transformers.append((
+            f"boolean_{index}",
+            Pipeline([
+                ("as_float", _as_float()), ("impute", _imputer(defaults[key], "most_frequent")),
+                ("c_order", _c_order()),
+            ]),
+            columns,
+        ))
+    categorical_positions: list[int] = []
+    if categorical:
+        if options.kind == "logreg":
+            encoder: object = OneHotEncoder(
+                handle_unknown="infrequent_if_exist", min_frequency=min_frequency(n_rows),
+                max_categories=MAX_CATEGORIES, sparse_output=False, dtype=np.float64,
+            )
+        else:
+            encoder = OrdinalEncoder(
+                handle_unknown="use_encoded_value", unknown_value=np.nan, encoded_missing_value=np.nan,
+                min_frequency=min_frequency(n_rows), max_categories=HGB_MAX_CATEGORIES, dtype=np.float64,
+            )
+            first = sum(len(columns) for _, _, columns in transformers)
+            categorical_positions = list(range(first, first + len(categorical)))
+        transformers.append(("categorical", encoder, categorical))
     preprocess = ColumnTransformer(
         transformers, remainder="drop", verbose_feature_names_out=False, sparse_threshold=0.0
     )

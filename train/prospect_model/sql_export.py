@@ -54,42 +54,68 @@ def _float(value: Any) -> float:
     return number
 
 
-def _numeric_term(feature: str, kind: str, steps: Any, weight: float) -> dict[str, Any]:
+def _numeric_term(feature: str, kind: str, steps: Any, position: int, weight: float) -> dict[str, Any]:
+    """The term of the ``position``-th column of a numeric/boolean group (see preprocessing.build_pipeline)."""
     named = steps.named_steps
-    fill = float(named["impute"].statistics_[0])
+    fill = float(named["impute"].statistics_[position])
     term: dict[str, Any] = {"feature": feature, "kind": kind, "fill": 0.0 if math.isnan(fill) else fill}
     if "transform" in named:
         function = named["transform"].func
         term["transform"] = "asinh" if function is np.arcsinh else "log1p" if function is np.log1p else None
         if term["transform"] is None:
             raise SqlExportError(f"feature {feature}: transform {function!r} has no SQL form")
-        term["mean"] = _float(named["scale"].mean_[0])
-        term["scale"] = _float(named["scale"].scale_[0])
+        term["mean"] = _float(named["scale"].mean_[position])
+        term["scale"] = _float(named["scale"].scale_[position])
     else:
         term.update(transform="none", mean=0.0, scale=1.0)
     term["weight"] = _float(weight)
     return term
 
 
-def _categorical_term(feature: str, encoder: Any, weights: np.ndarray) -> dict[str, Any]:
-    def contribution(value: Any) -> float:
+def _encoder_slices(encoder: Any, width: int) -> list[slice]:
+    """The output columns of each input feature of a fitted OneHotEncoder: one per kept category, plus
+    one for the infrequent ones when training grouped some (``infrequent_categories_``)."""
+    slices = []
+    start = 0
+    for position, categories in enumerate(encoder.categories_):
+        infrequent = encoder.infrequent_categories_[position]
+        count = len(categories) if infrequent is None else len(categories) - len(infrequent) + 1
+        slices.append(slice(start, start + count))
+        start += count
+    if start != width:
+        raise SqlExportError(f"the categorical encoder has {width} output columns, not the {start} expected")
+    return slices
+
+
+def _categorical_terms(features: list[str], encoder: Any, weights: np.ndarray) -> list[dict[str, Any]]:
+    """One term per categorical feature of the (shared) encoder: each value's contribution, computed by
+    the fitted encoder itself on a row whose other features are unseen values."""
+    slices = _encoder_slices(encoder, len(weights))
+
+    def contribution(position: int, value: Any) -> float:
+        row = {feature: pd.Series([_UNSEEN], dtype=object) for feature in features}
+        row[features[position]] = pd.Series([value], dtype=object)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "unknown categories" for the unseen probe
-            row = encoder.transform(pd.DataFrame({feature: pd.Series([value], dtype=object)}))
-        return _float(np.asarray(row, dtype=np.float64)[0] @ weights)
+            encoded = np.asarray(encoder.transform(pd.DataFrame(row)), dtype=np.float64)[0]
+        part = slices[position]
+        return _float(encoded[part] @ weights[part])
 
-    other = contribution(_UNSEEN)
-    values = []
-    for category in encoder.categories_[0]:
-        if category is None or (isinstance(category, float) and math.isnan(category)):
-            continue
-        weight = contribution(category)
-        if weight != other:
-            values.append({"value": str(category), "weight": weight})
-    return {
-        "feature": feature, "kind": "categorical", "values": values,
-        "null_weight": contribution(None), "other_weight": other,
-    }
+    terms = []
+    for position, feature in enumerate(features):
+        other = contribution(position, _UNSEEN)
+        values = []
+        for category in encoder.categories_[position]:
+            if category is None or (isinstance(category, float) and math.isnan(category)):
+                continue
+            weight = contribution(position, category)
+            if weight != other:
+                values.append({"value": str(category), "weight": weight})
+        terms.append({
+            "feature": feature, "kind": "categorical", "values": values,
+            "null_weight": contribution(position, None), "other_weight": other,
+        })
+    return terms
 
 
 def score_model_var(model: Any, kinds: Mapping[str, str], metadata: Mapping[str, Any]) -> dict[str, Any]:
@@ -107,16 +133,19 @@ def score_model_var(model: Any, kinds: Mapping[str, str], metadata: Mapping[str,
         return version  # the dbt model explains: SQL scoring needs logreg
     preprocess = model.named_steps["preprocess"]
     coef = np.asarray(classifier.coef_[0], dtype=np.float64)
-    terms = []
+    terms: list[dict[str, Any]] = []
     for name, transformer, columns in preprocess.transformers_:
         if name == "remainder" or transformer == "drop":
             continue
-        feature = columns[0]
         weights = coef[preprocess.output_indices_[name]]
-        if kinds[feature] == "categorical":
-            terms.append(_categorical_term(feature, transformer, weights))
+        features = list(columns)
+        if kinds[features[0]] == "categorical":
+            terms += _categorical_terms(features, transformer, weights)
         else:
-            terms.append(_numeric_term(feature, kinds[feature], transformer, float(weights[0])))
+            terms += [_numeric_term(feature, kinds[feature], transformer, position, float(weights[position]))
+                      for position, feature in enumerate(features)]
+    order = {feature: index for index, feature in enumerate(kinds)}
+    terms.sort(key=lambda term: order.get(term["feature"], len(order)))
     return {**version, "intercept": _float(classifier.intercept_[0]), "terms": terms}
 
 
