@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates the virtual environments of the warehouse checks, from PyPI only, idempotently:
+# Creates the virtual environments of the warehouse checks, from PyPI only (uv, else pip), idempotently:
 #
 #   .venv-snowflake  requirements.txt + requirements-snowflake.txt   what a Snowflake user installs
 #   .venv-bigquery   requirements.txt + requirements-bigquery.txt    what a BigQuery user installs
@@ -36,6 +36,38 @@ requirements_of() {
     esac
 }
 
+# uv (pinned in requirements-dev.txt, so in .venv after `make install`) creates an environment
+# in seconds instead of minutes; pip stays the fallback when uv is missing or fails. uv does not
+# read pip's configuration, so the settings of `pip config list` (index-url, extra-index-url,
+# find-links, constraint, cert; PIP_* variables win, as in pip) are passed to it explicitly;
+# unsafe-best-match picks versions across all indexes as pip does. SETUP_NO_UV=1 forces pip.
+UV=""
+if [ -z "${SETUP_NO_UV:-}" ]; then
+    if [ -x "$ROOT/.venv/bin/uv" ]; then UV="$ROOT/.venv/bin/uv"; elif command -v uv >/dev/null 2>&1; then UV="$(command -v uv)"; fi
+fi
+
+pip_setting() {  # the value pip uses for a setting (env first, then the config files), or nothing
+    "$PYTHON" -m pip config list 2>/dev/null | awk -v key="$1" '
+        { k = $0; sub(/=.*/, "", k); sub(/^[^.]*\./, "", k); v = $0; sub(/^[^=]*=/, "", v); gsub(/^'"'"'|'"'"'$/, "", v) }
+        k == key && $0 ~ /^:env:/ { env = v } k == key && $0 !~ /^:env:/ { file = v }
+        END { if (env != "") print env; else if (file != "") print file }'
+}
+
+uv_install() {  # uv_install DIR -r FILE ...: a venv at DIR with the requirements, through uv
+    local dir="$1" opts=() url value
+    shift
+    value="$(pip_setting index-url)"
+    [ -z "$value" ] || opts+=(--default-index "$value")
+    for url in $(pip_setting extra-index-url); do opts+=(--index "$url"); done
+    for url in $(pip_setting find-links); do opts+=(--find-links "$url"); done
+    for url in $(pip_setting constraint); do [ ! -f "$url" ] || opts+=(--constraint "$url"); done
+    value="$(pip_setting cert)"
+    [ -z "$value" ] || export SSL_CERT_FILE="$value"
+    UV_PYTHON_DOWNLOADS=never "$UV" venv --quiet --seed --python "$PYTHON" "$dir" &&
+        UV_PYTHON_DOWNLOADS=never "$UV" pip install --quiet --python "$dir/bin/python" \
+            --index-strategy unsafe-best-match "${opts[@]}" "$@"
+}
+
 stamp_of() {  # the wanted stamp: Python version + hash of the requirement files
     local files
     files="$(requirements_of "$1")"
@@ -54,10 +86,16 @@ setup_one() {
         return 0
     fi
     echo "setup.sh: creating .venv-$name from $files"
-    rm -rf "$dir"
-    "$PYTHON" -m venv "$dir"
     for f in $files; do args+=(-r "$ROOT/$f"); done
-    "$dir/bin/python" -m pip install --quiet "${args[@]}"
+    rm -rf "$dir"
+    if [ -n "$UV" ] && uv_install "$dir" "${args[@]}"; then
+        echo "setup.sh: .venv-$name installed with uv"
+    else
+        [ -z "$UV" ] || echo "setup.sh: uv failed for .venv-$name; falling back to pip"
+        rm -rf "$dir"
+        "$PYTHON" -m venv "$dir"
+        "$dir/bin/python" -m pip install --quiet "${args[@]}"
+    fi
     echo "$wanted" > "$dir/.requirements.sha256"
     echo "setup.sh: .venv-$name ready"
 }
