@@ -34,8 +34,27 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
 
 Block = Callable[[Sequence[Mapping[str, Any]]], np.ndarray]
+
+
+def encoder_output_widths(encoder: object) -> list[int] | None:
+    """How many output columns each input feature of a fitted categorical encoder gets: for a
+    OneHotEncoder one per kept category plus one for the infrequent ones when training grouped some
+    (``infrequent_categories_``), for an OrdinalEncoder one; None for any other transformer."""
+    if isinstance(encoder, OrdinalEncoder):
+        return [1] * len(encoder.categories_)
+    if not isinstance(encoder, OneHotEncoder) or encoder.drop is not None:
+        return None
+    try:
+        grouped = list(encoder.infrequent_categories_)
+    except AttributeError:  # fitted without min_frequency / max_categories: nothing grouped
+        grouped = [None] * len(encoder.categories_)
+    widths = []
+    for categories, infrequent in zip(encoder.categories_, grouped, strict=True):
+        widths.append(len(categories) if infrequent is None else len(categories) - len(infrequent) + 1)
+    return widths
 
 
 def _forget_feature_names(estimator: Any) -> None:
@@ -118,16 +137,6 @@ def _numeric_block(transformer: Any, columns: list[str]) -> Block:
     return lambda rows: np.asarray(transformer.transform(values(rows)), dtype=np.float64)
 
 
-def _encoder_widths(encoder: Any, n_columns: int) -> list[int] | None:
-    kind = type(encoder).__name__
-    if kind == "OrdinalEncoder":
-        return [1] * n_columns
-    if kind == "OneHotEncoder":
-        widths = getattr(encoder, "_n_features_outs", None)
-        return [int(w) for w in widths] if widths is not None and len(widths) == n_columns else None
-    return None
-
-
 def _categorical_block(encoder: Any, columns: list[str]) -> Block:
     """Rows -> the encoder's output, from a table of the encoder's own answers for every known
     category; a row with any other value goes through ``encoder.transform``."""
@@ -138,9 +147,9 @@ def _categorical_block(encoder: Any, columns: list[str]) -> Block:
     def transform(x: np.ndarray) -> np.ndarray:
         return np.asarray(encoder.transform(x), dtype=np.float64)
 
-    widths = _encoder_widths(encoder, len(columns))
+    widths = encoder_output_widths(encoder)
     categories = getattr(encoder, "categories_", None)
-    if widths is None or categories is None or len(categories) != len(columns):
+    if widths is None or categories is None or len(widths) != len(columns):
         return lambda rows: transform(values(rows))
     known = [next((v for v in c if isinstance(v, str)), None) for c in categories]
     starts = np.cumsum([0, *widths])

@@ -38,6 +38,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from .fast_path import encoder_output_widths
+
 SCORE_VARS_FILE = "score_vars.yml"
 SCORE_VAR = "snowplow__score_model"
 _UNSEEN = "\x00prospect_scoring unseen value\x00"
@@ -73,18 +75,13 @@ def _numeric_term(feature: str, kind: str, steps: Any, position: int, weight: fl
 
 
 def _encoder_slices(encoder: Any, width: int) -> list[slice]:
-    """The output columns of each input feature of a fitted OneHotEncoder: one per kept category, plus
-    one for the infrequent ones when training grouped some (``infrequent_categories_``)."""
-    slices = []
-    start = 0
-    for position, categories in enumerate(encoder.categories_):
-        infrequent = encoder.infrequent_categories_[position]
-        count = len(categories) if infrequent is None else len(categories) - len(infrequent) + 1
-        slices.append(slice(start, start + count))
-        start += count
-    if start != width:
-        raise SqlExportError(f"the categorical encoder has {width} output columns, not the {start} expected")
-    return slices
+    """The output columns of each input feature of a fitted OneHotEncoder."""
+    widths = encoder_output_widths(encoder)
+    if widths is None or sum(widths) != width:
+        raise SqlExportError(f"the categorical encoder has {width} output columns, not the "
+                             f"{None if widths is None else sum(widths)} expected")
+    starts = np.cumsum([0, *widths])
+    return [slice(int(starts[i]), int(starts[i + 1])) for i in range(len(widths))]
 
 
 def _categorical_terms(features: list[str], encoder: Any, weights: np.ndarray) -> list[dict[str, Any]]:
