@@ -187,6 +187,8 @@ def test_time_split_without_a_stated_horizon(env: dict, capsys: pytest.CaptureFi
         (("--numeric-transform", "cube"), "--numeric-transform"),
         (("--class-weight", "heavy"), "--class-weight"),
         (("--horizon-seconds", "0"), "--horizon-seconds"),
+        (("--regularization-c", "0"), "--regularization-c"),
+        (("--regularization-c", "nan"), "--regularization-c"),
     ],
 )
 def test_bad_model_options(env: dict, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str) -> None:

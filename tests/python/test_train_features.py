@@ -203,3 +203,45 @@ def test_pipeline_fits_int64_columns_straight_from_duckdb(rich: dict, kind: str)
     # Same scores as on the float64 frame the reader builds.
     floats = frame[list(spec.features)].astype({f: np.float64 for f in FEATURES})
     np.testing.assert_allclose(model.predict_proba(floats)[:, 1], scores)
+
+
+def test_regularization_is_chosen_by_inner_cv_and_recorded(rich: dict) -> None:
+    """Default logreg: C from the grid, chosen per fit (each CV fold's own, and the final fit's), recorded."""
+    from prospect_model.modeling import C_GRID
+
+    meta = _meta(rich["runs"]["logreg"])
+    regularization = meta["model"]["regularization"]
+    assert regularization["c"] in C_GRID and "inner folds" in regularization["source"]
+    assert meta["model"]["params"]["C"] == regularization["c"]
+    losses = regularization["inner_cv_log_loss_by_c"]
+    assert len(losses) == len(C_GRID) and min(losses, key=losses.get) == f"{regularization['c']:g}"
+    per_fold = meta["cross_validation"]["regularization_c_per_fold"]
+    assert len(per_fold) == meta["cross_validation"]["folds"] and set(per_fold) <= set(C_GRID)
+    assert f"C={regularization['c']:g}" in (rich["runs"]["logreg"]["out"] / "report.md").read_text()
+    assert _meta(rich["runs"]["hgb"])["model"]["regularization"] is None
+
+
+def test_inner_cv_regularizes_noise_more_than_signal(rich: dict) -> None:
+    """Labels unrelated to the features get the strongest C of the grid; labels the features set, a weaker one."""
+    from prospect_model.modeling import C_GRID, choose_c
+    from prospect_model.preprocessing import ModelOptions
+
+    data = rich["data"]
+    frame, used = data.frame, data.used_features
+    rng = np.random.default_rng(5)
+    noise = rng.random(data.n_rows) < 0.3
+    signal = np.arcsinh(frame["num_pricing_views"].to_numpy()) + rng.normal(0, 0.3, data.n_rows) > 0.8
+    options = ModelOptions()
+    c_noise = choose_c(frame, noise, data.spec, used, options, groups=data.groups).c
+    c_signal = choose_c(frame, signal, data.spec, used, options, groups=data.groups).c
+    assert c_noise == min(C_GRID) and c_signal > c_noise
+
+
+def test_given_regularization_c_is_used(rich: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DBT_DUCKDB_PATH", str(rich["root"] / "warehouse.duckdb"))
+    out = tmp_path / "out"
+    assert main(["--project-dir", str(rich["project"]), "--output-dir", str(out), "--cv-folds", "2",
+                 "--regularization-c", "0.5"]) == 0
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["model"]["params"]["C"] == 0.5 and meta["model"]["regularization"]["source"].startswith("given")
+    assert meta["cross_validation"]["regularization_c_per_fold"] == [0.5, 0.5]

@@ -127,6 +127,10 @@ def build_metadata(
             "output_features": output_feature_names(model),
             "file": MODEL_FILE,
             "classes": [bool(c) if isinstance(c, (bool, np.bool_)) else c for c in classifier.classes_],
+            "regularization": None if fit.regularization is None else {
+                "c": fit.regularization.c, "source": fit.regularization.source,
+                "inner_cv_log_loss_by_c": fit.regularization.log_loss_by_c or None,
+            },
             "n_iter": fit.n_iter,
             "converged": fit.converged,
             "fit_warnings": fit.warnings,

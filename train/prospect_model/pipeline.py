@@ -68,10 +68,12 @@ class TrainingOptions:
     cv_folds: int = DEFAULT_CV_FOLDS
     cv_max_rows: int = DEFAULT_CV_MAX_ROWS
     horizon_seconds: int | None = None
+    regularization_c: float | None = None
 
     def model_options(self) -> ModelOptions:
         return ModelOptions(
-            kind=self.model, numeric_transform=self.numeric_transform, class_weight=self.class_weight, seed=self.seed
+            kind=self.model, numeric_transform=self.numeric_transform, class_weight=self.class_weight, seed=self.seed,
+            c=self.regularization_c,
         )
 
 
@@ -138,7 +140,7 @@ def fit_and_evaluate(data: TrainingData, split: Split, options: TrainingOptions,
     train, test = split.train, split.test
     frame_train, y_train = data.rows(train), data.y[train]
     used = data.used_features
-    best = best_single_feature(frame_train, y_train, data.spec, used)
+    best = best_single_feature(frame_train, y_train, data.spec, used, options.seed)
     log.info("best single feature on the training side: %s (ROC AUC %.4f)", best.feature, best.training_roc_auc)
 
     start = time.perf_counter()
@@ -149,7 +151,8 @@ def fit_and_evaluate(data: TrainingData, split: Split, options: TrainingOptions,
     timings["cross_validation"] = time.perf_counter() - start
     log.info("threshold %.4f (%s)", cv.threshold, cv.threshold_source)
 
-    fit = fit_model(frame_train, y_train, data.spec, used, model_options)
+    fit = fit_model(frame_train, y_train, data.spec, used, model_options,
+                    groups=None if split.kind == "rows" else data.groups[train])
     timings["fit"] = fit.seconds
     start = time.perf_counter()
     baselines = fit_baselines(frame_train, y_train, best, used, options.seed)

@@ -58,6 +58,8 @@ class ModelOptions:
     numeric_transform: str = "asinh"
     class_weight: str = "none"
     seed: int = 42
+    #: logreg's inverse regularisation strength C; None: chosen by an inner CV (:func:`.modeling.choose_c`).
+    c: float | None = None
 
     def __post_init__(self) -> None:
         for value, allowed, option in (
@@ -67,6 +69,8 @@ class ModelOptions:
         ):
             if value not in allowed:
                 raise TrainingError(f"{option} must be one of {', '.join(allowed)}, not {value!r}")
+        if self.c is not None and not (math.isfinite(self.c) and self.c > 0):
+            raise TrainingError(f"--regularization-c must be a positive number, not {self.c!r}")
 
     @property
     def tutorial_estimator(self) -> bool:
@@ -192,6 +196,7 @@ def build_pipeline(
     if options.kind == "logreg":
         classifier = LogisticRegression(
             random_state=options.seed,
+            C=1.0 if options.c is None else options.c,
             class_weight="balanced" if options.class_weight == "balanced" else None,
             **({} if options.tutorial_estimator else {"max_iter": LOGREG_MAX_ITER}),
         )

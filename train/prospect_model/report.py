@@ -62,6 +62,8 @@ def render_report(metadata: dict[str, Any], classification_report_text: str) -> 
         f"- Model: `{model['kind']}` ({model['estimator']} in a scikit-learn Pipeline), class weight "
         f"`{model['class_weight']}`"
         + (f", numeric transform `{model['numeric_transform']}`" if model["numeric_transform"] else "")
+        + (f", L2 regularisation C={model['regularization']['c']:g} ({model['regularization']['source']})"
+           if model.get("regularization") else "")
         + f", {model['n_iter']} iterations{'' if model['converged'] else ' (**not converged**)'}",
         f"- Decision threshold: **{metadata['threshold']:.4f}** ({metadata['threshold_source']}); "
         "accuracy, F1, precision, recall and the confusion matrix use it",

@@ -55,6 +55,8 @@ class CrossValidation:
     fit_rows: list[int]
     seconds: float
     out_of_fold: np.ndarray = field(repr=False, default_factory=lambda: np.empty(0))
+    #: logreg: the C each fold's fit chose (by its own inner CV, on its training part only).
+    fold_c: list[float] = field(default_factory=list)
 
     def summary(self) -> dict[str, dict[str, dict[str, float | None]]]:
         """``{model or baseline: {metric: {mean, std}}}`` (std over folds, ddof=1)."""
@@ -109,6 +111,7 @@ def cross_validate(
     baseline_folds: dict[str, list[Metrics]] = {}
     fold_rows: list[int] = []
     fit_rows: list[int] = []
+    fold_c: list[float] = []
     used = data.used_features
     for fold in range(k):
         held = np.flatnonzero(folds == fold)
@@ -118,7 +121,8 @@ def cross_validate(
             keep = rng.random(int(groups.max()) + 1) < max_fit_rows / len(fit)
             fit = fit[keep[groups]]
         frame_fit = data.rows(train[fit])
-        result = fit_model(frame_fit, y[fit], data.spec, used, options, quiet=True)
+        result = fit_model(frame_fit, y[fit], data.spec, used, options, quiet=True,
+                           groups=None if by_rows else data.groups[train[fit]])
         frame_held = data.rows(train[held])
         out_of_fold[held] = predict(result.model, frame_held)
         baselines = fit_baselines(frame_fit, y[fit], best_feature, used, options.seed)
@@ -126,9 +130,12 @@ def cross_validate(
             baseline_folds.setdefault(name, []).append(metrics)
         fold_rows.append(len(held))
         fit_rows.append(len(fit))
+        if result.regularization is not None:
+            fold_c.append(result.regularization.c)
         log.info(
-            "fold %d/%d: fitted on %d rows in %.1f s, ROC AUC %.4f on %d rows", fold + 1, k, len(fit),
-            result.seconds, classification_metrics(y[held], out_of_fold[held], None)["roc_auc"], len(held),
+            "fold %d/%d: fitted on %d rows in %.1f s%s, ROC AUC %.4f on %d rows", fold + 1, k, len(fit),
+            result.seconds, f" (C={result.regularization.c:g})" if result.regularization else "",
+            classification_metrics(y[held], out_of_fold[held], None)["roc_auc"], len(held),
         )
     if threshold is None:
         threshold = best_f1_threshold(y, out_of_fold)
@@ -141,6 +148,7 @@ def cross_validate(
     return CrossValidation(
         k=k, threshold=float(threshold), threshold_source=source, folds={"model": model_folds, **baseline_folds},
         fold_rows=fold_rows, fit_rows=fit_rows, seconds=time.perf_counter() - start, out_of_fold=out_of_fold,
+        fold_c=fold_c,
     )
 
 
@@ -182,6 +190,7 @@ def describe_folds(cv: CrossValidation) -> dict[str, Any]:
         "folds": cv.k,
         "rows_per_fold": cv.fold_rows,
         "fit_rows_per_fold": cv.fit_rows,
+        "regularization_c_per_fold": cv.fold_c or None,
         "metrics": cv.summary(),
         "per_fold": cv.folds,
         "differences": cv.differences(),
