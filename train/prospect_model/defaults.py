@@ -18,6 +18,6 @@ DEFAULT_CLASS_WEIGHT = "none"
 CLASS_WEIGHTS: tuple[str, ...] = ("none", "balanced")
 DEFAULT_CV_FOLDS = 5
 #: Training rows each cross-validation fit uses at most (a visitor sample beyond that).
-DEFAULT_CV_MAX_ROWS = 2_000_000
+DEFAULT_CV_MAX_ROWS = 1_000_000
 #: Runs kept in <output-dir>/runs/ (the current one included).
 RUNS_KEPT = 3

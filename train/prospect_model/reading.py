@@ -211,8 +211,11 @@ def prepare_training_data(raw: RawTrainingTable, spec: FeatureSpec | None = None
                 f"column {column} of {name} has {nulls} null values in the training rows; "
                 "the target, the event time and the visitor id must not be null"
             )
+    # copy=False: one block per column, not a consolidated copy of them all (10M rows x 15 features:
+    # 1.2 GB less at the read's peak).
     frame = pd.DataFrame(
-        {feature: _feature_values(data.column(feature), spec.kind(feature)) for feature in spec.features}
+        {feature: _feature_values(data.column(feature), spec.kind(feature)) for feature in spec.features},
+        copy=False,
     )
     dropped = check_features(frame, spec, name)
 
