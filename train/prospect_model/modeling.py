@@ -20,7 +20,8 @@ Baselines, evaluated on exactly the rows the model is evaluated on:
   the positive rate of its value in the training rows. A score, not a
   probability: only ranking metrics (ROC AUC, PR AUC) are given;
 * ``tutorial``: the tutorial's ``LogisticRegression(class_weight='balanced')``
-  on its three raw counters, when they are features (threshold 0.5, as there).
+  on its three raw counters, when they are features (threshold 0.5, as there);
+  fitted on at most :data:`TUTORIAL_MAX_ROWS` of the training rows (a random sample).
 """
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ LOWER_IS_BETTER: frozenset[str] = frozenset({"log_loss", "brier"})
 #: The tutorial's three counters (the ``tutorial`` baseline needs them all).
 TUTORIAL_FEATURES: tuple[str, ...] = ("num_page_views", "num_pricing_views", "num_customers_views")
 TUTORIAL_THRESHOLD = 0.5
+#: Training rows the tutorial baseline is fitted on at most (a random sample of rows beyond that).
+TUTORIAL_MAX_ROWS = 1_000_000
 BASELINE_NAMES: tuple[str, ...] = ("prior", "best_feature", "tutorial")
 
 
@@ -350,8 +353,15 @@ def fit_baselines(
         best_feature.feature, best_feature.kind, sign=best_feature.sign, fill=refit.fill, rates=refit.rates,
         default_rate=refit.default_rate, training_roc_auc=best_feature.training_roc_auc,
     )
-    tutorial = fit_tutorial(frame, y, seed) if has_tutorial_features(used) else None
-    return Baselines(prior=float(np.mean(y)), best_feature=refit, tutorial=tutorial)
+    prior = float(np.mean(y))
+    tutorial = None
+    if has_tutorial_features(used):
+        rows = np.arange(len(y))
+        if len(rows) > TUTORIAL_MAX_ROWS:  # three coefficients: a 1M-row sample fits the same model
+            rows = np.sort(np.random.default_rng(seed + 6).choice(len(y), TUTORIAL_MAX_ROWS, replace=False))
+            frame, y = frame.iloc[rows], np.asarray(y)[rows]
+        tutorial = fit_tutorial(frame, y, seed)
+    return Baselines(prior=prior, best_feature=refit, tutorial=tutorial)
 
 
 def coefficients(model: Pipeline, names: Sequence[str]) -> dict[str, float] | None:
