@@ -148,7 +148,7 @@ SCHEMA = pa.schema(
 )
 
 # ---------------------------------------------------------------- defaults
-DEFAULT_EVENTS = 12_000
+DEFAULT_EVENTS = 24_000
 DEFAULT_SEED = 42
 DEFAULT_START = "2024-03-01"
 DEFAULT_DAYS = 21

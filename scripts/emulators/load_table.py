@@ -5,7 +5,7 @@
 
 The warehouse checks load the sample events this way instead of ``dbt seed``:
 ``dbt seed`` sends the rows as SQL through the emulator's server, which
-translates every statement (minutes for the 12,000-row sample), while the
+translates every statement (minutes for the sample), while the
 bulk paths take seconds: Snowflake ``PUT`` into the table's stage + ``COPY
 INTO``; BigQuery a few statements that select the rows from JSON literals.
 The table gets the types ``dbt seed`` gives it (the seed's column_types in

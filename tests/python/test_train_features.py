@@ -245,3 +245,21 @@ def test_given_regularization_c_is_used(rich: dict, tmp_path: Path, monkeypatch:
     meta = json.loads((out / "metadata.json").read_text())
     assert meta["model"]["params"]["C"] == 0.5 and meta["model"]["regularization"]["source"].startswith("given")
     assert meta["cross_validation"]["regularization_c_per_fold"] == [0.5, 0.5]
+
+
+def test_small_fits_use_one_blas_thread_and_large_ones_the_default() -> None:
+    """blas_threads_for: one BLAS thread below SINGLE_THREAD_BLAS_ROWS, the process's setting at or above it."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from prospect_model.modeling import SINGLE_THREAD_BLAS_ROWS, blas_threads_for
+
+    def blas_threads() -> set[int]:
+        return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+    with threadpool_limits(limits=2, user_api="blas"):  # as on a 2-core machine, whatever this one has
+        assert blas_threads() == {2}
+        with blas_threads_for(SINGLE_THREAD_BLAS_ROWS - 1):
+            assert blas_threads() == {1}
+        assert blas_threads() == {2}
+        with blas_threads_for(SINGLE_THREAD_BLAS_ROWS):
+            assert blas_threads() == {2}

@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
@@ -119,8 +121,17 @@ def _c_order() -> FunctionTransformer:
 
 
 def _imputer(default: float | None, fallback: str) -> SimpleImputer:
+    """Fill with ``default`` when the contract gives one, else with the training rows' ``fallback``.
+
+    The median is ``strategy=np.median`` (scikit-learn calls it on each column's observed values):
+    the same statistic as ``strategy="median"``, whose masked-array sort took 25 s and 2.6 GB more
+    memory for 8M rows x 10 columns, where this takes 4 s. A column without observed values would get
+    NaN from it: callers put such columns in a constant group instead (``build_pipeline(empty=...)``),
+    with the 0 ``strategy="median"`` gives them.
+    """
     if default is None:
-        return SimpleImputer(strategy=fallback, keep_empty_features=True)
+        strategy: Any = np.median if fallback == "median" else fallback
+        return SimpleImputer(strategy=strategy, keep_empty_features=True)
     return SimpleImputer(strategy="constant", fill_value=default, keep_empty_features=True)
 
 
@@ -128,8 +139,17 @@ def _fill_key(default: float | None) -> str:
     return "median" if default is None else repr(default)
 
 
+def empty_numeric_features(frame: pd.DataFrame, spec: FeatureSpec, used: Sequence[str]) -> list[str]:
+    """The used numeric features imputed by the median that have no observed value in ``frame``."""
+    return [
+        feature for feature in used
+        if spec.kind(feature) == "numeric" and numeric_default(spec, feature) is None
+        and not frame[feature].notna().any()
+    ]
+
+
 def build_pipeline(
-    spec: FeatureSpec, used: Sequence[str], options: ModelOptions, n_rows: int
+    spec: FeatureSpec, used: Sequence[str], options: ModelOptions, n_rows: int, *, empty: Collection[str] = ()
 ) -> Pipeline:
     """The unfitted Pipeline ``preprocess -> classifier`` over ``spec.features`` (only ``used`` ones kept).
 
@@ -137,7 +157,8 @@ def build_pipeline(
     by fill rule, boolean ones by fill rule, all categorical ones): every step works column by column
     (per-column medians, scaling, one-hot categories), so grouping changes no value, and a one-row
     ``predict_proba`` (serving) pays scikit-learn's per-step checks a few times, not once per feature.
-    Groups keep the contract's feature order inside them.
+    Groups keep the contract's feature order inside them. ``empty``: numeric features without a value in
+    the rows to be fitted (:func:`empty_numeric_features`), filled with 0 as ``strategy="median"`` would.
     """
     numeric: dict[str, list[str]] = {}
     boolean: dict[str, list[str]] = {}
@@ -148,6 +169,8 @@ def build_pipeline(
             continue
         kind = spec.kind(feature)
         default = numeric_default(spec, feature)
+        if kind == "numeric" and default is None and feature in empty:
+            default = 0.0
         if kind == "numeric":
             numeric.setdefault(_fill_key(default), []).append(feature)
         elif kind == "boolean":
