@@ -263,3 +263,34 @@ def test_small_fits_use_one_blas_thread_and_large_ones_the_default() -> None:
         assert blas_threads() == {2}
         with blas_threads_for(SINGLE_THREAD_BLAS_ROWS):
             assert blas_threads() == {2}
+
+
+def test_median_imputer_matches_scikit_learns_median_and_fills_a_column_without_values_with_0(rich: dict) -> None:
+    """mean_gap_seconds (no contract default) is imputed with the median of the fitted rows, the value
+    SimpleImputer(strategy="median") gives; in rows where it has no value at all it is filled with 0 (as
+    strategy="median" does with keep_empty_features), and the pipeline fits and scores."""
+    from sklearn.impute import SimpleImputer
+
+    from prospect_model.preprocessing import ModelOptions, build_pipeline, empty_numeric_features
+
+    data = rich["data"]
+    frame, used, spec = data.frame, data.used_features, data.spec
+    assert empty_numeric_features(frame, spec, used) == []
+    model = build_pipeline(spec, used, ModelOptions(c=1.0), len(frame)).fit(frame, data.y)
+    imputers = [step.named_steps["impute"] for name, step, columns in model.named_steps["preprocess"].transformers_
+                if "mean_gap_seconds" in columns]
+    (imputer,) = imputers
+    column = list(imputer.feature_names_in_).index("mean_gap_seconds")
+    reference = SimpleImputer(strategy="median", keep_empty_features=True).fit(frame[["mean_gap_seconds"]])
+    assert imputer.statistics_[column] == reference.statistics_[0] and frame["mean_gap_seconds"].isna().any()
+
+    without = frame.assign(mean_gap_seconds=np.nan)
+    assert empty_numeric_features(without, spec, used) == ["mean_gap_seconds"]
+    model = build_pipeline(spec, used, ModelOptions(c=1.0), len(frame),
+                           empty=empty_numeric_features(without, spec, used)).fit(without, data.y)
+    preprocess = model.named_steps["preprocess"]
+    names = list(preprocess.get_feature_names_out())
+    transformed = preprocess.transform(without)
+    assert np.isfinite(transformed).all()
+    assert np.unique(transformed[:, names.index("mean_gap_seconds")]).size == 1  # one fill value: 0, then scaled
+    assert np.isfinite(model.predict_proba(without)[:, 1]).all()
