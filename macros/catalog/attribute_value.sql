@@ -1,14 +1,14 @@
 {#-
     The column of `attribute` from its window aggregate `<name>__agg`
-    (attribute_window_item(); for a lifetime distinct count, the counter of
-    first occurrences `<name>__firsts`), cast to its type: with no eligible event sum,
+    (attribute_window_item(), through window_reduce(); for a lifetime distinct
+    count, the counter of first occurrences `<name>__firsts`), cast to its type: with no eligible event sum,
     approx_count_distinct and unique_list give 0, the others default_value when
     set, else null. unique_list is the list's length, capped at 100 as Signals
     caps the list; time_since_* is t minus the first / last eligible event's
     time in time_unit, a double.
 -#}
 {% macro attribute_value(attribute) -%}
-    {%- set agg_column = attribute.name ~ '__agg' -%}
+    {%- set agg_column = prospect_scoring.window_reduce(attribute.name ~ '__agg', attribute) -%}
     {%- set agg = attribute.aggregation -%}
     {%- if agg in ['time_since_first', 'time_since_last'] -%}
         {%- set since = agg_column if attribute.period is not none or agg == 'time_since_last' else 'case when ' ~ agg_column ~ ' < derived_tstamp then ' ~ agg_column ~ ' end' -%}

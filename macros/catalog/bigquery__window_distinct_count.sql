@@ -1,4 +1,4 @@
-{#- BigQuery: a distinct count with a period is refused with one line (see _window_distinct_count_refused). -#}
+{#- BigQuery: the frame's values (_bigquery_window_values); window_reduce counts the distinct ones. -#}
 {% macro bigquery__window_distinct_count(value, window) -%}
-    {{ prospect_scoring._window_distinct_count_refused(value) }}
+    {{ prospect_scoring._bigquery_window_values(value, window) }}
 {%- endmacro %}

@@ -9,8 +9,10 @@ test and unit test, ``final_training`` read back through the training step's
 reader equals the DuckDB build row for row, and ``train/fit.py --target`` trains
 on it (same data fingerprint as on DuckDB). Each emulator also builds the web_full
 preset and a catalog of first / last and lifetime most_frequent attributes (CATALOGS) into schemas of their own,
-equal to the DuckDB builds row for row; ``dbt seed`` of a small slice of the sample
-equals the bulk load; what Snowflake and BigQuery do not implement yet stops
+equal to the DuckDB builds row for row, and BigQuery a catalog of least_frequent,
+windowed and numeric most_frequent and windowed distinct counts
+(FREQUENCY_DISTINCT_CATALOG); ``dbt seed`` of a small slice of the sample
+equals the bulk load; what Snowflake does not implement yet stops
 compilation with one line. ``dbt compile`` works with dummy
 credentials, and the compiled SQL of each target (models, data tests, and the unit
 tests of the emulator builds) passes scripts/check_compiled_sql.py.
@@ -336,7 +338,8 @@ def test_compile_with_dummy_credentials_and_check_the_sql(target: str, warehouse
     assert result.returncode == 0, _output(result)
 
 
-#: What Snowflake and BigQuery do not implement yet (docs/attributes.md): one attribute each, and the message.
+#: What Snowflake does not implement yet (docs/attributes.md): one attribute each, and the message. BigQuery
+#: implements every aggregation (FREQUENCY_DISTINCT_CATALOG below).
 NOT_YET = {
     "snowflake": ({"name": "top_medium_last_1d", "type": "string", "events": [{"name": "page_view"}],
                    "aggregation": "most_frequent", "property": {"type": "atomic", "name": "refr_medium"},
@@ -348,18 +351,6 @@ NOT_YET = {
                             "period": "PT1H"},
                            "approx_count_distinct / unique_list with a period is not implemented on the adapter "
                            "'snowflake' yet"),
-    "bigquery": ({"name": "pages_last_1h", "type": "int64", "events": [{"name": "page_view"}],
-                  "aggregation": "approx_count_distinct", "property": {"type": "atomic", "name": "page_url"},
-                  "period": "PT1H"},
-                 "approx_count_distinct / unique_list with a period is not implemented on the adapter 'bigquery' yet"),
-    "bigquery_frequency": ({"name": "rare_medium", "type": "string", "events": [{"name": "page_view"}],
-                            "aggregation": "least_frequent", "property": {"type": "atomic", "name": "refr_medium"}},
-                           "attribute 'rare_medium': aggregation 'least_frequent' is implemented on the adapter "
-                           "'bigquery' only as a lifetime most_frequent of a string property (no period) yet"),
-    "bigquery_numeric_mode": ({"name": "top_session_index", "type": "int64", "events": [],
-                               "aggregation": "most_frequent", "property": {"type": "atomic", "name": "domain_sessionidx"}},
-                              "attribute 'top_session_index': aggregation 'most_frequent' is implemented on the adapter "
-                              "'bigquery' only as a lifetime most_frequent of a string property"),
 }
 
 
@@ -367,8 +358,9 @@ NOT_YET = {
 def test_what_is_not_implemented_yet_stops_compilation_with_one_line(
     case: str, warehouse_venvs: dict[str, float], tmp_path: Path
 ) -> None:
-    """least_frequent, most_frequent with a period or of a non-string property, and distinct counts with a period
-    stop `dbt compile` with a clear message (a lifetime most_frequent of a string works: web_full below)."""
+    """On Snowflake, least_frequent, most_frequent with a period or of a non-string property, and distinct counts
+    with a period stop `dbt compile` with a clear message (a lifetime most_frequent of a string works: web_full
+    below)."""
     target = case.split("_")[0]
     attribute, message = NOT_YET[case]
     dbt_vars = {"snowplow__attributes": [attribute]}
@@ -415,6 +407,24 @@ FIRST_LAST_CATALOG: list[dict[str, object]] = [
 ]
 #: What each emulator builds besides the defaults: `dbt run -s +final_training` into a schema of its own.
 CATALOGS: dict[str, object] = {"web_full": "web_full", "first_last_mode": FIRST_LAST_CATALOG}
+#: BigQuery only (Snowflake refuses these, NOT_YET): the frequencies other than a lifetime most_frequent of a
+#: string, and distinct counts with a period (the frame's values, counted by window_reduce).
+FREQUENCY_DISTINCT_CATALOG: list[dict[str, object]] = [
+    {"name": "top_medium_last_1d", "type": "string", "events": [{"name": "page_view"}], "aggregation": "most_frequent",
+     "property": {"type": "atomic", "name": "refr_medium"}, "period": "P1D", "default_value": "none"},
+    {"name": "rare_external_medium", "type": "string", "events": [{"name": "page_view"}], "aggregation": "least_frequent",
+     "property": {"type": "atomic", "name": "refr_medium"},
+     "criteria": {"all": [{"property": {"type": "atomic", "name": "refr_medium"}, "operator": "!=", "value": "internal"}]}},
+    {"name": "rare_page_last_7d", "type": "string", "events": [], "aggregation": "least_frequent",
+     "property": {"type": "atomic", "name": "page_urlpath"}, "period": "P7D"},
+    {"name": "top_session_index", "type": "int64", "events": [], "aggregation": "most_frequent",
+     "property": {"type": "atomic", "name": "domain_sessionidx"}},
+    {"name": "pages_last_1h", "type": "int64", "events": [{"name": "page_view"}], "aggregation": "approx_count_distinct",
+     "property": {"type": "atomic", "name": "page_urlpath"}, "period": "PT1H"},
+    {"name": "sources_last_7d", "type": "string_list", "events": [], "aggregation": "unique_list",
+     "property": {"type": "atomic", "name": "mkt_source"}, "period": "P7D"},
+]
+BIGQUERY_CATALOGS: dict[str, object] = {"frequency_distinct": FREQUENCY_DISTINCT_CATALOG}
 
 
 @pytest.fixture(scope="module")
@@ -423,7 +433,7 @@ def duckdb_catalog_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str,
     from dbt_harness import assert_dbt_ok, run_dbt
 
     frames = {}
-    for name, catalog in CATALOGS.items():
+    for name, catalog in {**CATALOGS, **BIGQUERY_CATALOGS}.items():
         work = tmp_path_factory.mktemp(f"duckdb_{name}")
         db_path = work / "catalog.duckdb"
         assert_dbt_ok(run_dbt(["run", "-s", "+final_training"], db_path, work, {"snowplow__attributes": catalog}))
@@ -437,13 +447,29 @@ def test_attribute_catalog_equals_the_duckdb_build(
     warehouse_run: WarehouseRun, catalog: str, duckdb_catalog_builds: dict[str, pd.DataFrame]
 ) -> None:
     """A preset / catalog built on the emulator (into its own schema) equals the DuckDB build row for row."""
+    _assert_catalog_equals_the_duckdb_build(warehouse_run, catalog, CATALOGS[catalog], duckdb_catalog_builds[catalog])
+
+
+@pytest.mark.parametrize("catalog", sorted(BIGQUERY_CATALOGS))
+def test_bigquery_frequencies_and_windowed_distinct_counts_equal_the_duckdb_build(
+    bigquery_run: WarehouseRun, catalog: str, duckdb_catalog_builds: dict[str, pd.DataFrame]
+) -> None:
+    """least_frequent, windowed and numeric most_frequent, windowed distinct counts on BigQuery equal DuckDB's."""
+    _assert_catalog_equals_the_duckdb_build(
+        bigquery_run, catalog, BIGQUERY_CATALOGS[catalog], duckdb_catalog_builds[catalog]
+    )
+
+
+def _assert_catalog_equals_the_duckdb_build(
+    warehouse_run: WarehouseRun, catalog: str, attributes: object, expected: pd.DataFrame
+) -> None:
     assert warehouse_run.load.returncode == 0, "loading the sample failed (see test_dbt_build_passes_on_the_emulator)"
     schema_var = "SNOWFLAKE_SCHEMA" if warehouse_run.target == "snowflake" else "BIGQUERY_DATASET"
     env = {**warehouse_run.env, schema_var: f"prospect_{catalog}"}
     dbt_vars = {
         "snowplow__atomic_schema": warehouse_run.env[schema_var],
         "snowplow__events_table": SAMPLE_SEED,
-        "snowplow__attributes": CATALOGS[catalog],
+        "snowplow__attributes": attributes,
     }
     work = warehouse_run.work / f"catalog_{catalog}"
     start = time.monotonic()
@@ -455,7 +481,6 @@ def test_attribute_catalog_equals_the_duckdb_build(
     assert dump.returncode == 0, _output(dump)
     print(f"{warehouse_run.target} {catalog}: dbt run + read back {time.monotonic() - start:.1f} s")
     actual = _normalised(pq.read_table(output))
-    expected = duckdb_catalog_builds[catalog]
     assert list(actual.columns) == list(expected.columns)
     assert len(actual) == len(expected) > 0
     pd.testing.assert_frame_equal(actual, expected, check_dtype=False)
