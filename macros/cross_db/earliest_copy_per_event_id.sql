@@ -25,20 +25,33 @@
     with shared_hashes as (
         select hash(event_id) as event_id_hash
         from {{ relation }}
-        group by 1
+        group by hash(event_id)
         having count(*) > 1
     )
 
-    select * exclude (event_id_hash)
-    from (select *, hash(event_id) as event_id_hash from {{ relation }}) as hashed
+    select hashed.* exclude (event_id_hash)
+    from (
+        select
+            *,
+            hash(event_id) as event_id_hash
+        from {{ relation }}
+    ) as hashed
     anti join shared_hashes
         using (event_id_hash)
 
     union all
 
-    select * exclude (event_id_hash)
-    from (select *, hash(event_id) as event_id_hash from {{ relation }}) as hashed
+    select hashed.* exclude (event_id_hash)
+    from (
+        select
+            *,
+            hash(event_id) as event_id_hash
+        from {{ relation }}
+    ) as hashed
     semi join shared_hashes
         using (event_id_hash)
-    qualify row_number() over (partition by event_id {{ prospect_scoring._earliest_copy_order() }}) = 1
+    qualify row_number() over (
+        partition by hashed.event_id
+        {{ prospect_scoring._earliest_copy_order('hashed') }}
+    ) = 1
 {%- endmacro %}

@@ -11,6 +11,11 @@
     {{ dbt.datediff(start_tstamp, end_tstamp, 'second') }}
 {%- endmacro %}
 
+{#- DuckDB: dbt-duckdb's datediff, written without the stray space and newline it emits (lint). -#}
+{% macro duckdb__whole_seconds_between(start_tstamp, end_tstamp) -%}
+    (date_diff('second', cast({{ start_tstamp }} as timestamp), cast({{ end_tstamp }} as timestamp)))
+{%- endmacro %}
+
 {#- BigQuery's timestamp_diff counts whole elapsed seconds, not boundaries: truncate first. -#}
 {% macro bigquery__whole_seconds_between(start_tstamp, end_tstamp) -%}
     (unix_seconds(timestamp_trunc({{ end_tstamp }}, second)) - unix_seconds(timestamp_trunc({{ start_tstamp }}, second)))

@@ -38,13 +38,15 @@ expected as (
     where
         visitors.is_eligible
         and visitors.first_conversion_tstamp is null
-        and visitors.last_seen_tstamp >= {{ dbt.dateadd('day', -days, 'data_end.data_end_tstamp') }}
+        and visitors.last_seen_tstamp >= {{ dbt.dateadd('day', -days, 'data_end.data_end_tstamp') | trim }}
 
 ),
 
 missing as (
 
-    select expected.domain_userid, 'prospect missing' as problem
+    select
+        expected.domain_userid,
+        'prospect missing' as problem
     from expected
     left join scores on expected.domain_userid = scores.domain_userid
     where scores.domain_userid is null
@@ -53,7 +55,9 @@ missing as (
 
 extra as (
 
-    select scores.domain_userid, 'not a prospect' as problem
+    select
+        scores.domain_userid,
+        'not a prospect' as problem
     from scores
     left join expected on scores.domain_userid = expected.domain_userid
     where expected.domain_userid is null
@@ -62,7 +66,9 @@ extra as (
 
 bad_rows as (
 
-    select scores.domain_userid, 'inconsistent row' as problem
+    select
+        scores.domain_userid,
+        'inconsistent row' as problem
     from scores
     cross join data_end
     where

@@ -77,7 +77,7 @@ features_as_of_event as (
         event_name,
         is_row_event,
         {%- if counters %}
-        {{ prospect_scoring.counters_strictly_earlier(counters) }},
+        {{ prospect_scoring.counters_strictly_earlier(counters) | trim }},
         {%- endif %}
         {%- for attribute in others %}
         {{ prospect_scoring.attribute_window_item(attribute) }},

@@ -87,8 +87,8 @@ targets_as_of_event as (
         ) as is_label_mature,
         {%- if cohort_days is not none %}
         (
-            first_seen_tstamp >= {{ dbt.dateadd('day', -1 * cohort_days[0], reference) }}
-            and first_seen_tstamp < {{ dbt.dateadd('day', -1 * cohort_days[1], reference) }}
+            first_seen_tstamp >= {{ dbt.dateadd('day', -1 * cohort_days[0], reference) | trim }}
+            and first_seen_tstamp < {{ dbt.dateadd('day', -1 * cohort_days[1], reference) | trim }}
         ) as is_in_cohort,
         {%- else %}
         (

@@ -66,7 +66,7 @@ prospects as (
     where
         visitors.is_eligible
         and visitors.first_conversion_tstamp is null
-        and visitors.last_seen_tstamp >= {{ dbt.dateadd('day', -prospect_scoring.score_active_days(), 'observed_end.data_end_tstamp') }}
+        and visitors.last_seen_tstamp >= {{ dbt.dateadd('day', -prospect_scoring.score_active_days(), 'observed_end.data_end_tstamp') | trim }}
 
 ),
 
@@ -130,7 +130,7 @@ features_as_of_end as (
         derived_tstamp,
         is_anchor,
         {%- if counters %}
-        {{ prospect_scoring.counters_strictly_earlier(counters) }}{{ "," if others }}
+        {{ prospect_scoring.counters_strictly_earlier(counters) | trim }}{{ "," if others }}
         {%- endif %}
         {%- for attribute in others %}
         {{ prospect_scoring.attribute_window_item(attribute) }}{{ "," if not loop.last }}

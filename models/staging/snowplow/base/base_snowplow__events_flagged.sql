@@ -27,7 +27,8 @@ renamed as (
         cast(domain_userid as {{ dbt.type_string() }}) as domain_userid,
         cast(page_url as {{ dbt.type_string() }}) as page_url
         {%- for source_column in prospect_scoring.attribute_source_columns() %},
-        cast({{ source_column.column }} as {{ prospect_scoring.attribute_sql_type(prospect_scoring._atomic_column_type(source_column.column)) }}) as {{ source_column.column }}
+        {%- set column_type = prospect_scoring.attribute_sql_type(prospect_scoring._atomic_column_type(source_column.column)) %}
+        cast({{ source_column.column }} as {{ column_type }}) as {{ source_column.column }}
         {%- endfor %}
 
     from source_events
