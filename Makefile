@@ -77,11 +77,18 @@ check: $(STAMP)  ## ruff and mypy over the training step (train/, its tests); pa
 	$(BIN)/ruff check
 	$(BIN)/mypy
 
+# pytest in two worker processes (pytest-xdist; the CI machine has 2 CPUs, and much of a test's time is
+# dbt start-up and emulator round trips): --dist loadfile keeps a module on one worker, so its module
+# fixtures (built databases, emulator runs) are built once; tests/python/conftest.py starts the slowest
+# modules first. PYTEST_WORKERS=0 runs in this process (e.g. to debug).
+PYTEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+
 test: lint check warehouse-envs  ## Every test: SQL lint, ruff + mypy, then pytest (dbt build with unit and data tests, and the Snowflake/BigQuery emulator checks).
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 test-fast: lint check  ## Every test except the warehouse emulator group.
-	$(BIN)/python -m pytest -m "not warehouse"
+	$(PYTEST) -m "not warehouse"
 
 bench: $(STAMP)  ## Benchmarks at 1M and 10M events (minutes; prints numbers).
 	$(BIN)/python scripts/benchmark.py

@@ -294,3 +294,37 @@ def test_median_imputer_matches_scikit_learns_median_and_fills_a_column_without_
     assert np.isfinite(transformed).all()
     assert np.unique(transformed[:, names.index("mean_gap_seconds")]).size == 1  # one fill value: 0, then scaled
     assert np.isfinite(model.predict_proba(without)[:, 1]).all()
+
+
+def test_check_features_finds_constant_infinite_and_all_null_columns() -> None:
+    """One value in every row (0.0 and -0.0 are one value, NULL is a value of its own) is dropped;
+    an infinite value or a column without values stops the run."""
+    from prospect_model.contract import FeatureColumn, FeatureSpec
+    from prospect_model.errors import TrainingError
+    from prospect_model.reading import check_features
+
+    columns = {
+        "zeros": ("numeric", [0.0, -0.0, 0.0]),
+        "zero_or_null": ("numeric", [0.0, np.nan, 0.0]),
+        "counts": ("numeric", [0.0, 1.0, 2.0]),
+        "flag": ("boolean", [1.0, 1.0, 1.0]),
+        "channel": ("categorical", ["a", "a", "a"]),
+        "channel_or_null": ("categorical", ["a", None, "a"]),
+    }
+
+    def spec_of(names: list[str]) -> FeatureSpec:
+        return FeatureSpec(features=tuple(names), target="y",
+                           columns={n: FeatureColumn(n, feature_kind=columns[n][0]) for n in names})
+
+    frame = pd.DataFrame({name: pd.Series(values, dtype=object if kind == "categorical" else np.float64)
+                          for name, (kind, values) in columns.items()})
+    dropped = check_features(frame, spec_of(list(columns)), "t")
+    assert set(dropped) == {"zeros", "flag", "channel"}
+    assert dropped["channel"] == "constant ('a' in every training row)"
+    for bad, message in ((pd.Series([1.0, np.inf, np.nan]), "has infinite values"),
+                         (pd.Series([-np.inf, 1.0, 2.0]), "has infinite values"),
+                         (pd.Series([np.nan] * 3), "is null in all 3 training rows")):
+        with pytest.raises(TrainingError, match=message):
+            check_features(frame.assign(counts=bad), spec_of(list(columns)), "t")
+    with pytest.raises(TrainingError, match="every feature of t is constant"):
+        check_features(frame, spec_of(["zeros", "flag", "channel"]), "t")
