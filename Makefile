@@ -84,7 +84,10 @@ check: $(STAMP)  ## ruff and mypy over the training step (train/, its tests); pa
 PYTEST_WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
-test: lint check warehouse-envs  ## Every test: SQL lint, ruff + mypy, then pytest (dbt build with unit and data tests, and the Snowflake/BigQuery emulator checks).
+# The three steps before pytest run side by side (sqlfluff and mypy use one CPU each, the environments'
+# installs mostly wait on the disk); -Otarget keeps each one's output together.
+test: $(STAMP)  ## Every test: SQL lint, ruff + mypy, the warehouse environments, then pytest (dbt build with unit and data tests, and the Snowflake/BigQuery emulator checks).
+	$(MAKE) --no-print-directory -j3 -Otarget lint check warehouse-envs
 	$(PYTEST)
 
 test-fast: lint check  ## Every test except the warehouse emulator group.

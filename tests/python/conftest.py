@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from dbt_harness import assert_dbt_ok, run_dbt
+
+
+# In a pytest-xdist worker (make test runs two, one per CPU), OpenMP code (HistGradientBoosting, in this
+# process and in the fit.py / server processes the tests start, which inherit the variable) uses one
+# thread: two workers each spinning two OpenMP threads on two CPUs made those tests 3-4x slower.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 @dataclass(frozen=True)
