@@ -8,7 +8,7 @@ contract, in a DuckDB file in a temporary directory; then runs the phases of
 ``train/fit.py`` with the library functions and prints plain ``key: value``
 lines: seconds per phase and the peak resident memory
 (``resource.getrusage(...).ru_maxrss``), against the targets (``logreg``: at most
-150 s and 6 GB; ``hgb``: at most 300 s).
+150 s and under 6 GB; ``hgb``: at most 300 s, no memory target).
 
 The data is generated in a child process so the reported peak memory is that of
 the training step alone. Example::
@@ -207,8 +207,11 @@ def benchmark(database: Path, options_model: str, output_dir: Path) -> bool:
     print(f"model: {options_model}  iterations: {trained.fit.n_iter}  threshold: {trained.cv.threshold:.4f}")
     print(f"seconds_total (wall clock, read to files written): {total:.1f}")
     print(f"peak_rss_mb: {peak:.0f}")
-    ok = total <= TARGET_SECONDS[options_model] and peak < TARGET_PEAK_MB
-    print(f"within_target (<= {TARGET_SECONDS[options_model]:.0f} s, < {TARGET_PEAK_MB} MiB): {'yes' if ok else 'no'}")
+    # The targets: logreg at most 150 s and under 6 GB; hgb at most 300 s (no memory target).
+    memory_target = TARGET_PEAK_MB if options_model == "logreg" else None
+    ok = total <= TARGET_SECONDS[options_model] and (memory_target is None or peak < memory_target)
+    limits = f"<= {TARGET_SECONDS[options_model]:.0f} s" + (f", < {memory_target} MiB" if memory_target else "")
+    print(f"within_target ({limits}): {'yes' if ok else 'no'}")
     cv = trained.cv.summary()["model"]
     print(f"cv_roc_auc: {cv['roc_auc']['mean']:.4f} +- {cv['roc_auc']['std']:.4f}")
     print(f"verdict: {trained.verdict}")
