@@ -1,6 +1,6 @@
 """Read one table of a dbt target through the training step's reader and write it as Parquet.
 
-    .venv-snowflake/bin/python scripts/emulators/dump_table.py --target snowflake final_training out.parquet
+    PYTHONPATH=train .venv-snowflake/bin/python scripts/emulators/dump_table.py --target snowflake final_training out.parquet
 
 Used by the warehouse checks to compare a warehouse's final_training with the
 DuckDB build; it reads exactly as train/fit.py does (profile, env vars, reader).
@@ -13,14 +13,11 @@ import argparse
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "train"))
+import pyarrow.parquet as pq
 
-import pyarrow.parquet as pq  # noqa: E402
-
-from prospect_model.errors import TrainingError  # noqa: E402
-from prospect_model.profiles import resolve_target  # noqa: E402
-from prospect_model.readers import open_reader  # noqa: E402
+from prospect_model.errors import TrainingError
+from prospect_model.profiles import resolve_target
+from prospect_model.readers import open_reader
 
 
 def main(argv: list[str] | None = None) -> int:

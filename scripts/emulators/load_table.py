@@ -1,6 +1,6 @@
 """Load a CSV file (the shipped sample) into a table of a dbt target, through the training step's connection.
 
-    .venv-snowflake/bin/python scripts/emulators/load_table.py --target snowflake \\
+    PYTHONPATH=train .venv-snowflake/bin/python scripts/emulators/load_table.py --target snowflake \\
         seeds/snowplow_sample_events.csv snowplow_sample_events
 
 The warehouse checks load the sample events this way instead of ``dbt seed``:
@@ -27,12 +27,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "train"))
-
-from prospect_model.errors import TrainingError  # noqa: E402
-from prospect_model.profiles import resolve_target  # noqa: E402
-from prospect_model.readers import open_reader  # noqa: E402
+from prospect_model.errors import TrainingError
+from prospect_model.profiles import resolve_target
+from prospect_model.readers import open_reader
 
 log = logging.getLogger("load_table")
 

@@ -36,13 +36,11 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import spark_tables  # beside this script (its folder comes first on the import path)
 
-import spark_tables  # noqa: E402 - the folder of this script
-
-from prospect_model.errors import TrainingError  # noqa: E402
-from prospect_model.profiles import resolve_target  # noqa: E402
-from prospect_model.spark_reader import SparkReader  # noqa: E402
+from prospect_model.errors import TrainingError
+from prospect_model.profiles import resolve_target
+from prospect_model.spark_reader import SparkReader
 
 log = logging.getLogger("spark_steps")
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
-import sys
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-import generate_events as gen  # noqa: E402
+import generate_events as gen
 
 T0 = dt.datetime(2024, 3, 10, 10, 0, 0)
 

@@ -8,16 +8,12 @@ them with the pipeline and compare with the SQL score, every row, to 1e-9.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from dbt_harness import PROJECT_DIR
-
-sys.path.insert(0, str(PROJECT_DIR / "train"))
 from prospect_model.reading import _feature_values
 from prospect_model.serving import ServingModel
 

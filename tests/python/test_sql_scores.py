@@ -39,8 +39,6 @@ import bruteforce
 import catalogs
 import nasty_events
 from dbt_harness import PROJECT_DIR, assert_dbt_ok, run_dbt
-
-sys.path.insert(0, str(PROJECT_DIR / "train"))
 from prospect_model.reading import _feature_values
 from prospect_model.serving import ServingModel
 from prospect_model.sql_export import SCORE_VAR, SCORE_VARS_FILE

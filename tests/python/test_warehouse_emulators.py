@@ -59,7 +59,9 @@ TIMEOUT_FIT = 300
 def _base_env() -> dict[str, str]:
     """The environment without any warehouse settings of the developer's shell."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SNOWFLAKE_", "BIGQUERY_", "DBT_"))}
-    env.update(DBT_SEND_ANONYMOUS_USAGE_STATS="false", DO_NOT_TRACK="1", PYTHONWARNINGS="ignore")
+    # The helper scripts (scripts/emulators/*.py) import the training step's package from train/.
+    env.update(DBT_SEND_ANONYMOUS_USAGE_STATS="false", DO_NOT_TRACK="1", PYTHONWARNINGS="ignore",
+               PYTHONPATH=str(PROJECT_DIR / "train"))
     return env
 
 

@@ -7,7 +7,10 @@ and Derby metastore under a fresh SPARK_LOCAL_ROOT), one step after the other:
 
 1. the generated nasty events (tests/python/nasty_events.py) and the catalog nasty
    events (every column the attribute catalogs read) loaded as tables by Spark itself;
-2. ``dbt seed`` of the shipped sample (the project's seed loader: NULLs and quotes);
+2. the shipped sample loaded as a table with the types ``dbt seed`` gives it
+   (scripts/emulators/load_table.py's inference), and ``dbt seed`` of a slice of it
+   (the project's seed config in a scratch project: NULLs and quotes) into another
+   schema, where seeding all of it took 33 s;
 3. ``dbt build`` with the defaults (every model, data test and unit test);
 4. ``dbt build`` with a non-default configuration (horizon 30 min, immature labels
    dropped, an app id with a quote and a backslash) on the nasty events;
@@ -25,6 +28,7 @@ printed. The reader tests at the end use fakes (no JVM, no network) and run in e
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
 import json
@@ -42,12 +46,13 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 import bruteforce
 import catalogs
 import nasty_events
 from dbt_harness import PROJECT_DIR
-from emulators import servers
+from emulators import load_table, servers
 from prospect_model.errors import TrainingError
 from prospect_model.profiles import TargetConfig
 
@@ -65,7 +70,11 @@ CATALOG_SCHEMA = "prospect_catalog"
 SPARK_CATALOGS = ("web_full", "every_aggregation")
 #: An app id that needs escaping in a Spark string literal (quote and backslash).
 ODD_APP = "o'brien\\app"
-SAMPLE_VARS = {"snowplow__atomic_schema": SCHEMA, "snowplow__events_table": "snowplow_sample_events"}
+SEED_SCHEMA = "prospect_seed"
+SAMPLE_TABLE = "snowplow_sample_events"
+SAMPLE_VARS = {"snowplow__atomic_schema": SCHEMA, "snowplow__events_table": SAMPLE_TABLE}
+#: Rows of the sample that `dbt seed` loads on Spark: the first ones, and every one without a domain_userid.
+SEED_SLICE_ROWS = 300
 NASTY_VARS: dict[str, Any] = {
     "snowplow__atomic_schema": NASTY_SCHEMA,
     "snowplow__events_table": "nasty_events",
@@ -194,12 +203,52 @@ def _nasty_rows() -> list[dict[str, Any]]:
     return rows
 
 
-def _dbt_step(name: str, args: list[str], work: Path, dbt_vars: Mapping[str, Any], schema: str) -> dict[str, Any]:
+def _dbt_step(name: str, args: list[str], work: Path, dbt_vars: Mapping[str, Any], schema: str,
+              project: Path = PROJECT_DIR) -> dict[str, Any]:
     """A dbt invocation of the plan of spark_steps.py (in its process: the JVM is shared)."""
     return {"name": name, "env": {"SPARK_SCHEMA": schema},
-            "dbt": [*args, "--target", "spark", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+            "dbt": [*args, "--target", "spark", "--project-dir", str(project), "--profiles-dir", str(PROJECT_DIR),
                     "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
                     "--vars", json.dumps(dict(dbt_vars))]}
+
+
+def _sample_rows() -> tuple[list[str], list[list[str]]]:
+    with SAMPLE.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    return rows[0], rows[1:]
+
+
+def _sample_as_seeded() -> pa.Table:
+    """The sample with the column types `dbt seed` gives it on Spark (load_table.column_kinds: the project's
+    column_types, agate's inference for the rest; empty fields are NULL)."""
+    header, rows = _sample_rows()
+    types = {"timestamp": pa.timestamp("us"), "integer": pa.int32(), "boolean": pa.bool_(), "text": pa.string()}
+    kinds = load_table.column_kinds(header, rows)
+    columns = {}
+    for index, (name, kind) in enumerate(zip(header, kinds, strict=True)):
+        values = pa.array([row[index] if row[index] != "" else None for row in rows], pa.string())
+        columns[name] = values.cast(types[kind]) if kind != "boolean" else pa.array(
+            [None if v is None else v.lower() == "true" for v in values.to_pylist()], pa.bool_())
+    return pa.table(columns)
+
+
+def _seed_slice_project(project: Path) -> Path:
+    """A scratch dbt project (the name, profile, seed config and Spark seed loader of this one) whose seed is a
+    slice of the sample:
+    its first SEED_SLICE_ROWS rows and every row without a domain_userid."""
+    header, rows = _sample_rows()
+    user = [name.lower() for name in header].index("domain_userid")
+    kept = [row for index, row in enumerate(rows) if index < SEED_SLICE_ROWS or row[user] == ""]
+    (project / "seeds").mkdir(parents=True)
+    with (project / "seeds" / f"{SAMPLE_TABLE}.csv").open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([header, *kept])
+    # The project's seed loader (macros/seeds/spark__load_csv_rows.sql: NULLs as NULL, not 'None') with it.
+    (project / "macros").mkdir()
+    (project / "macros" / "spark__load_csv_rows.sql").symlink_to(PROJECT_DIR / "macros" / "seeds" / "spark__load_csv_rows.sql")
+    seeds = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["seeds"]
+    (project / "dbt_project.yml").write_text(yaml.safe_dump(
+        {"name": "prospect_scoring", "version": "1.0", "profile": "prospect_scoring", "seeds": seeds}))
+    return project
 
 
 def _catalog_vars(name: str) -> dict[str, Any]:
@@ -216,15 +265,19 @@ def spark_run(spark_venvs: None, tmp_path_factory: pytest.TempPathFactory, reque
     nasty_file, catalog_file = work / "nasty_events.parquet", work / "catalog_events.parquet"
     pq.write_table(nasty_events.to_table(run.nasty_rows, upper=False), nasty_file)
     pq.write_table(nasty_events.to_catalog_table(run.catalog_rows), catalog_file)
+    sample_file = work / "sample_events.parquet"
+    pq.write_table(_sample_as_seeded(), sample_file)
+    seed_project = _seed_slice_project(work / "seed_project")
     dumps = [[SCHEMA, "final_training", str(work / "final_training.parquet")],
-             [SCHEMA, "snowplow_sample_events", str(work / "seed.parquet")],
+             [SEED_SCHEMA, SAMPLE_TABLE, str(work / "seed.parquet")],
              [NASTY_SCHEMA, "final_training", str(work / "nasty_final_training.parquet")],
              [SCHEMA, "no_such_table", str(work / "missing.parquet")]]
     steps: list[dict[str, Any]] = [
         {"name": "load events", "load": [[NASTY_SCHEMA, "nasty_events", str(nasty_file)],
-                                         [CATALOG_SCHEMA, "catalog_events", str(catalog_file)]]},
-        _dbt_step("dbt seed", ["seed"], work / "seed", SAMPLE_VARS, SCHEMA),
-        # The seed is loaded already: the run-start check of the events table needs it.
+                                         [CATALOG_SCHEMA, "catalog_events", str(catalog_file)],
+                                         [SCHEMA, SAMPLE_TABLE, str(sample_file)]]},
+        _dbt_step("dbt seed", ["seed"], work / "seed", SAMPLE_VARS, SEED_SCHEMA, project=seed_project),
+        # The sample is loaded already (as the seed would load it): the seed is not rebuilt.
         _dbt_step("dbt build (defaults)", ["build", "--exclude", "resource_type:seed"], work / "default", SAMPLE_VARS,
                   SCHEMA),
         _dbt_step("dbt build (non-default vars, nasty events)", ["build"], work / "nasty", NASTY_VARS, NASTY_SCHEMA),
@@ -289,11 +342,17 @@ def test_dbt_build_with_non_default_vars_passes_on_spark(spark_run: SparkRun) ->
 
 @warehouse
 def test_seed_keeps_nulls_and_values(spark_run: SparkRun) -> None:
-    """dbt seed on Spark loads the sample exactly: an empty CSV cell is NULL, not the string 'None'."""
+    """dbt seed on Spark loads the sample exactly (a slice of it, with the project's seed config): an empty CSV
+    cell is NULL, not the string 'None'; and it gives the types of the table the other steps load."""
     spark_run.ok("read back")
     loaded = pq.read_table(spark_run.work / "seed.parquet")
     loaded = loaded.rename_columns([n.upper() for n in loaded.column_names])
-    expected = pacsv.read_csv(SAMPLE, convert_options=pacsv.ConvertOptions(
+    seeded_types = {field.name: field.type for field in loaded.schema}
+    as_loaded = _sample_as_seeded()
+    assert seeded_types == {name.upper(): (pa.timestamp("us", tz="UTC") if pa.types.is_timestamp(t) else t)
+                            for name, t in zip(as_loaded.column_names, as_loaded.schema.types, strict=True)}, seeded_types
+    slice_csv = spark_run.work / "seed_project" / "seeds" / f"{SAMPLE_TABLE}.csv"
+    expected = pacsv.read_csv(slice_csv, convert_options=pacsv.ConvertOptions(
         column_types={n: pa.string() for n in loaded.column_names}, strings_can_be_null=True))
     user = loaded.column("DOMAIN_USERID").to_pylist()
     assert "None" not in user
