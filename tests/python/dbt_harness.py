@@ -25,6 +25,16 @@ from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DBT_ENV = {"DBT_TARGET": "duckdb", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
+#: Vars that turn on every optional branch of the models (visitor filters, a time range, a reference date,
+#: immature labels dropped): the warehouse checks compile the project with them.
+ALL_OPTIONS_VARS: dict[str, Any] = {
+    "snowplow__max_events_per_day": 1000,
+    "snowplow__cohort_days_before_reference": [60, 30],
+    "snowplow__reference_date": "2024-05-01",
+    "snowplow__start_date": "2024-03-01",
+    "snowplow__end_date": "2024-04-01 12:00:00",
+    "snowplow__drop_immature_labels": True,
+}
 
 
 def _dbt_args(args: Sequence[str], work_dir: Path, dbt_vars: Mapping[str, Any] | None,

@@ -38,7 +38,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from dbt_harness import PROJECT_DIR
+from dbt_harness import ALL_OPTIONS_VARS, PROJECT_DIR
 from emulators import servers
 
 pytestmark = pytest.mark.warehouse
@@ -321,15 +321,7 @@ def test_compile_with_dummy_credentials_and_check_the_sql(target: str, warehouse
     # Every branch option on, and web_full (every catalog macro the preset renders): the defaults' and
     # web_full's SQL is also checked where the emulators build it (test_compiled_sql_of_the_emulator_build...,
     # test_attribute_catalog_equals_the_duckdb_build).
-    dbt_vars = {
-        "snowplow__max_events_per_day": 1000,
-        "snowplow__cohort_days_before_reference": [60, 30],
-        "snowplow__reference_date": "2024-05-01",
-        "snowplow__start_date": "2024-03-01",
-        "snowplow__end_date": "2024-04-01 12:00:00",
-        "snowplow__drop_immature_labels": True,
-        "snowplow__attributes": "web_full",
-    }
+    dbt_vars = {**ALL_OPTIONS_VARS, "snowplow__attributes": "web_full"}
     work = tmp_path / "all_options"
     result = _dbt(target, ["compile", "--no-populate-cache", "--target", target], work, _dummy_env(target), dbt_vars)
     assert result.returncode == 0, f"dbt compile --target {target} (every option, web_full) failed:\n{_output(result)}"

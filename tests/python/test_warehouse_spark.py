@@ -51,7 +51,7 @@ import yaml
 import bruteforce
 import catalogs
 import nasty_events
-from dbt_harness import PROJECT_DIR
+from dbt_harness import ALL_OPTIONS_VARS, PROJECT_DIR
 from emulators import load_table, servers
 from prospect_model.errors import TrainingError
 from prospect_model.profiles import TargetConfig
@@ -505,15 +505,7 @@ def _databricks_env(**overrides: str) -> dict[str, str]:
 def test_databricks_compiles_with_dummy_credentials_and_the_sql_passes(spark_venvs: None, tmp_path: Path) -> None:
     variants = {
         "default": None,
-        "all_options": {
-            "snowplow__max_events_per_day": 1000,
-            "snowplow__cohort_days_before_reference": [60, 30],
-            "snowplow__reference_date": "2024-05-01",
-            "snowplow__start_date": "2024-03-01",
-            "snowplow__end_date": "2024-04-01 12:00:00",
-            "snowplow__drop_immature_labels": True,
-            "snowplow__app_ids": ["website", ODD_APP],
-        },
+        "all_options": {**ALL_OPTIONS_VARS, "snowplow__app_ids": ["website", ODD_APP]},
         "every_aggregation": {"snowplow__attributes": catalogs.EVERY_AGGREGATION},
     }
     # Every compile in one process (dbtRunner): one interpreter and dbt start-up instead of three.
