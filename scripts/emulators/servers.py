@@ -1,8 +1,8 @@
 """Start and stop the warehouse emulators of the offline checks, and the
 environment variables that point the dbt profile (and train/fit.py) at them.
 
-* Snowflake: fakesnow as an HTTP server (``fakesnow -s``, from ``.venv-fakesnow``),
-  one shared in-memory database per server process; the real Snowflake connector
+* Snowflake: fakesnow as an HTTP server (``fakesnow -s``, from ``.venv-fakesnow``,
+  through fakesnow_server.py, which adds one missing translation), one shared in-memory database per server process; the real Snowflake connector
   talks to it through the profile's ``host`` / ``port`` / ``protocol``
   (SNOWFLAKE_HOST, SNOWFLAKE_PORT, SNOWFLAKE_PROTOCOL).
 * BigQuery: crucible (``crucible serve --dialect bigquery``, from ``.venv-crucible``),
@@ -128,10 +128,15 @@ def _crucible_healthy(port: int) -> bool:
 
 
 def start_fakesnow(log_path: Path, port: int | None = None, timeout: float = 90) -> Emulator:
-    """fakesnow as an HTTP server: a fresh, shared in-memory database."""
+    """fakesnow as an HTTP server: a fresh, shared in-memory database.
+
+    Started through fakesnow_server.py, which adds fakesnow's missing translation of
+    ARRAY_DISTINCT (test-only; see that file).
+    """
     port = port or free_port()
     emulator = _start(
-        "fakesnow", [str(venv_bin("fakesnow", "fakesnow")), "-s", "--host", "127.0.0.1", "-p", str(port)],
+        "fakesnow", [str(venv_bin("fakesnow", "python")), str(Path(__file__).with_name("fakesnow_server.py")),
+                     "-s", "--host", "127.0.0.1", "-p", str(port)],
         log_path, port, _port_open, timeout,
     )
     emulator.env = snowflake_env(port)

@@ -9,8 +9,8 @@ test and unit test, ``final_training`` read back through the training step's
 reader equals the DuckDB build row for row, and ``train/fit.py --target`` trains
 on it (same data fingerprint as on DuckDB). Each emulator also builds one attribute
 catalog into a schema of its own (the web_full preset, first / last and lifetime
-most_frequent attributes; on BigQuery also least_frequent, windowed and numeric
-most_frequent and windowed distinct counts, FREQUENCY_DISTINCT_CATALOG), equal to the
+most_frequent attributes, windowed distinct counts; on BigQuery also least_frequent,
+windowed and numeric most_frequent, FREQUENCY_CATALOG), equal to the
 DuckDB build row for row; ``dbt seed`` of a small slice of the sample
 equals the bulk load; what Snowflake does not implement yet stops
 compilation with one line. ``dbt compile`` works with dummy
@@ -331,18 +331,17 @@ def test_compile_with_dummy_credentials_and_check_the_sql(target: str, warehouse
 
 
 #: What Snowflake does not implement yet (docs/attributes.md): one attribute each, and the message. BigQuery
-#: implements every aggregation (FREQUENCY_DISTINCT_CATALOG below).
+#: implements every aggregation (FREQUENCY_CATALOG below).
 NOT_YET = {
     "snowflake": ({"name": "top_medium_last_1d", "type": "string", "events": [{"name": "page_view"}],
                    "aggregation": "most_frequent", "property": {"type": "atomic", "name": "refr_medium"},
                    "period": "P1D"},
                   "attribute 'top_medium_last_1d': aggregation 'most_frequent' is implemented on the adapter "
                   "'snowflake' only as a lifetime most_frequent of a string property (no period) yet"),
-    "snowflake_distinct": ({"name": "pages_last_1h", "type": "int64", "events": [{"name": "page_view"}],
-                            "aggregation": "approx_count_distinct", "property": {"type": "atomic", "name": "page_url"},
-                            "period": "PT1H"},
-                           "approx_count_distinct / unique_list with a period is not implemented on the adapter "
-                           "'snowflake' yet"),
+    "snowflake_least": ({"name": "rare_medium", "type": "string", "events": [{"name": "page_view"}],
+                         "aggregation": "least_frequent", "property": {"type": "atomic", "name": "refr_medium"}},
+                        "attribute 'rare_medium': aggregation 'least_frequent' is implemented on the adapter "
+                        "'snowflake' only as a lifetime most_frequent of a string property (no period) yet"),
 }
 
 
@@ -350,9 +349,8 @@ NOT_YET = {
 def test_what_is_not_implemented_yet_stops_compilation_with_one_line(
     case: str, warehouse_venvs: dict[str, float], tmp_path: Path
 ) -> None:
-    """On Snowflake, least_frequent, most_frequent with a period or of a non-string property, and distinct counts
-    with a period stop `dbt compile` with a clear message (a lifetime most_frequent of a string works: web_full
-    below)."""
+    """On Snowflake, least_frequent and most_frequent with a period or of a non-string property stop `dbt compile`
+    with a clear message (a lifetime most_frequent of a string works: web_full below)."""
     target = case.split("_")[0]
     attribute, message = NOT_YET[case]
     dbt_vars = {"snowplow__attributes": [attribute]}
@@ -397,9 +395,20 @@ FIRST_LAST_CATALOG: list[dict[str, object]] = [
     {"name": "top_mkt_source_any_event", "type": "string", "events": [], "aggregation": "most_frequent",
      "property": {"type": "atomic", "name": "mkt_source"}},
 ]
+#: Distinct counts with a period (Snowflake: the distinct elements of the frame's ARRAY_AGG; BigQuery: the
+#: frame's values, counted by window_reduce), of string and integer properties.
+WINDOWED_DISTINCT_CATALOG: list[dict[str, object]] = [
+    {"name": "pages_last_1h", "type": "int64", "events": [{"name": "page_view"}], "aggregation": "approx_count_distinct",
+     "property": {"type": "atomic", "name": "page_urlpath"}, "period": "PT1H"},
+    {"name": "sources_last_7d", "type": "string_list", "events": [], "aggregation": "unique_list",
+     "property": {"type": "atomic", "name": "mkt_source"}, "period": "P7D"},
+    {"name": "session_indexes_last_1d", "type": "int64", "events": [], "aggregation": "approx_count_distinct",
+     "property": {"type": "atomic", "name": "domain_sessionidx"}, "period": "P1D",
+     "criteria": {"all": [{"property": {"type": "atomic", "name": "refr_medium"}, "operator": "!=", "value": "internal"}]}},
+]
 #: BigQuery only (Snowflake refuses these, NOT_YET): the frequencies other than a lifetime most_frequent of a
-#: string, and distinct counts with a period (the frame's values, counted by window_reduce).
-FREQUENCY_DISTINCT_CATALOG: list[dict[str, object]] = [
+#: string (the frame's values, counted by window_reduce).
+FREQUENCY_CATALOG: list[dict[str, object]] = [
     {"name": "top_medium_last_1d", "type": "string", "events": [{"name": "page_view"}], "aggregation": "most_frequent",
      "property": {"type": "atomic", "name": "refr_medium"}, "period": "P1D", "default_value": "none"},
     {"name": "rare_external_medium", "type": "string", "events": [{"name": "page_view"}], "aggregation": "least_frequent",
@@ -409,10 +418,6 @@ FREQUENCY_DISTINCT_CATALOG: list[dict[str, object]] = [
      "property": {"type": "atomic", "name": "page_urlpath"}, "period": "P7D"},
     {"name": "top_session_index", "type": "int64", "events": [], "aggregation": "most_frequent",
      "property": {"type": "atomic", "name": "domain_sessionidx"}},
-    {"name": "pages_last_1h", "type": "int64", "events": [{"name": "page_view"}], "aggregation": "approx_count_distinct",
-     "property": {"type": "atomic", "name": "page_urlpath"}, "period": "PT1H"},
-    {"name": "sources_last_7d", "type": "string_list", "events": [], "aggregation": "unique_list",
-     "property": {"type": "atomic", "name": "mkt_source"}, "period": "P7D"},
 ]
 
 
@@ -420,8 +425,8 @@ FREQUENCY_DISTINCT_CATALOG: list[dict[str, object]] = [
 def catalogs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, object]]]:
     """What each emulator builds besides the defaults (`dbt run -s +final_training`, into a schema of its own),
     one catalog per warehouse: the web_full preset, as Signals definitions (``print_signals_attributes`` on
-    DuckDB: the preset pasted back as a list builds the same columns), then FIRST_LAST_CATALOG; BigQuery also
-    FREQUENCY_DISTINCT_CATALOG. One build per warehouse instead of one per catalog (each costs the emulator
+    DuckDB: the preset pasted back as a list builds the same columns), FIRST_LAST_CATALOG and
+    WINDOWED_DISTINCT_CATALOG; BigQuery also FREQUENCY_CATALOG. One build per warehouse instead of one per catalog (each costs the emulator
     the whole chain of models)."""
     from dbt_harness import assert_dbt_ok, run_dbt
 
@@ -432,8 +437,8 @@ def catalogs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[st
     web_full = [json.loads(line.split("signals attribute: ", 1)[1])
                 for line in result.stdout.splitlines() if "signals attribute: " in line]
     assert len(web_full) > 20, result.stdout[-3000:]
-    snowflake = [*web_full, *FIRST_LAST_CATALOG]
-    return {"snowflake": snowflake, "bigquery": [*snowflake, *FREQUENCY_DISTINCT_CATALOG]}
+    snowflake = [*web_full, *FIRST_LAST_CATALOG, *WINDOWED_DISTINCT_CATALOG]
+    return {"snowflake": snowflake, "bigquery": [*snowflake, *FREQUENCY_CATALOG]}
 
 
 @pytest.fixture(scope="module")
@@ -453,9 +458,9 @@ def test_attribute_catalog_equals_the_duckdb_build(
     warehouse_run: WarehouseRun, catalogs: dict[str, list[dict[str, object]]], duckdb_catalog_build: pd.DataFrame
 ) -> None:
     """web_full, first / last (periods, criteria, defaults, string and integer properties) and lifetime
-    most_frequent built on the emulator (into their own schema) equal the DuckDB build row for row; on BigQuery
-    also least_frequent, windowed and numeric most_frequent and windowed distinct counts."""
-    only_bigquery = {str(a["name"]) for a in FREQUENCY_DISTINCT_CATALOG}
+    most_frequent and windowed distinct counts built on the emulator (into their own schema) equal the DuckDB
+    build row for row; on BigQuery also least_frequent and windowed and numeric most_frequent."""
+    only_bigquery = {str(a["name"]) for a in FREQUENCY_CATALOG}
     expected = duckdb_catalog_build
     if warehouse_run.target != "bigquery":
         expected = expected[[c for c in expected.columns if c not in only_bigquery]]
