@@ -1,13 +1,16 @@
 {#-
-    The counter attributes as select-list items, `<expr> as <name>` for each of
-    `features` (attributes() entries with aggregation counter): the number of
-    the visitor's events strictly earlier in time than the current one whose
-    0/1 indicator `<name>__hit` is 1, and with a `period` P, at or after the
-    current time minus P. Events at one timestamp do not see each other.
-    Lifetime counters: the running sum up to and including the current instant,
-    minus the events at exactly this instant. Windowed counters: one sum over
-    the frame [t - P, t) (time_frame()). One pass of window functions over
-    (domain_userid, derived_tstamp); BIGINT results, never null.
+    The counter attributes in the window pass over (domain_userid,
+    derived_tstamp), for each of `features` (attributes() entries with
+    aggregation counter, and the counters of first occurrences): the number of
+    the visitor's events strictly earlier in time than the current one whose 0/1
+    indicator `<name>__hit` is 1, and with a `period` P, at or after the current
+    time minus P. Events at one timestamp do not see each other. BIGINT, never
+    null.
+    Portable form: `<expr> as <name>` items: lifetime counters, the running sum
+    up to and including the current instant minus the events at exactly this
+    instant; windowed counters, one sum over the frame [t - P, t) (time_frame()).
+    DuckDB: running sums only (packed, see the variant); counters_from_running_sums(),
+    one CTE later, reads the counters from them.
 -#}
 {% macro counters_strictly_earlier(features) -%}
     {{- return(adapter.dispatch('counters_strictly_earlier', 'prospect_scoring')(features)) -}}
@@ -36,64 +39,27 @@
 {%- endmacro %}
 
 {#-
-    DuckDB: each framed window aggregate costs a pass over the sorted events, so
-    the indicators of up to three counters with the same period are packed into
-    one HUGEINT, one 42-bit lane each, and summed together; each counter reads
-    its lane back. A lane cannot carry into the next: a count never exceeds the
-    visitor's events, far below 2^42. DuckDB computes identical window
-    expressions once, so three lifetime counters cost two window sums instead
-    of six, and three counters of one period one sum instead of three
-    (scripts/benchmark.py).
+    DuckDB: a window aggregate over a frame costs a pass over the sorted events
+    (about 1-2 s per 10M events on two cores), whatever its frame. So each
+    indicator is one 42-bit lane of a HUGEINT pack (_counter_packs(): counters
+    with the same events and criteria share a lane, whatever their period), and
+    each pack gets two window sums: `counters__running_<n>`, up to and including
+    the current instant, and `counters__peers_<n>`, the events at exactly this
+    instant. counters_from_running_sums() reads every counter from them: the
+    strictly earlier events are running minus peers; a period P subtracts the
+    running sum just before t - P (one last_value per pack and period, no
+    aggregation). Two sums per pack instead of two per lifetime pack and one
+    per pack of each period (scripts/benchmark.py).
 -#}
 {% macro duckdb__counters_strictly_earlier(features) -%}
-    {%- set lanes = 3 -%}
-    {%- set lane_bits = 42 -%}
-    {#- Packs: consecutive runs of up to three counters of one period, in the order of first appearance of each period. -#}
-    {%- set periods = [] -%}
-    {%- for feature in features if feature.period not in periods -%}{%- do periods.append(feature.period) -%}{%- endfor -%}
-    {%- set packs = [] -%}
-    {%- for period in periods -%}
-        {%- set members = features | selectattr('period', 'equalto', period) | list -%}
-        {%- for start in range(0, members | length, lanes) -%}
-            {%- do packs.append(members[start:start + lanes]) -%}
-        {%- endfor -%}
-    {%- endfor -%}
-    {%- set items = {} -%}
-    {%- for pack in packs -%}
-        {%- set packed -%}
-            ({% for member in pack %}{{ ' + ' if not loop.first }}(cast({{ member.name }}__hit as hugeint) << {{ loop.index0 * lane_bits }}){% endfor %})
-        {%- endset -%}
-        {%- for member in pack -%}
-            {%- set lane = loop.index0 -%}
-            {%- if member.period is none -%}
-                {%- set counted -%}
-                    sum({{ packed }}) over (
-                        partition by domain_userid {{ prospect_scoring.time_frame(none, false) }}
-                    )
-                    - sum({{ packed }}) over (
-                        partition by domain_userid order by derived_tstamp
-                        range between current row and current row
-                    )
-                {%- endset -%}
-            {%- else -%}
-                {%- set counted -%}
-                    coalesce(sum({{ packed }}) over (
-                        partition by domain_userid {{ prospect_scoring.time_frame(member.period, true) }}
-                    ), 0)
-                {%- endset -%}
-            {%- endif -%}
-            {%- do items.update({member.name: counted}) -%}
-            {%- do items.update({member.name ~ '__lane': lane}) -%}
-        {%- endfor -%}
-    {%- endfor -%}
-    {%- for feature in features %}
-        cast(
-            (
-                (
-                    {{ items[feature.name] }}
-                ) >> {{ items[feature.name ~ '__lane'] * lane_bits }}
-            ) & {{ 2 ** lane_bits - 1 }}
-            as bigint
-        ) as {{ feature.name }}{{ "," if not loop.last }}
+    {%- set packing = prospect_scoring._counter_packs(features) -%}
+    {%- for pack in packing.packs %}
+        sum({{ pack.sql }}) over (
+            partition by domain_userid {{ prospect_scoring.time_frame(none, false) }}
+        ) as {{ pack.name }},
+        sum({{ pack.sql }}) over (
+            partition by domain_userid order by derived_tstamp
+            range between current row and current row
+        ) as {{ pack.peers }}{{ "," if not loop.last }}
     {%- endfor %}
 {%- endmacro %}

@@ -7,8 +7,8 @@
       * the features: the attributes of snowplow__attributes (attributes(),
         docs/attributes.md), each aggregating the visitor's strictly earlier
         eligible events (events at one timestamp do not see each other);
-        windows of one frame are one pass, counters of one period share one
-        window sum on DuckDB;
+        windows of one frame are one pass; on DuckDB the counters are read from
+        packed running sums (counters_from_running_sums);
       * is_row_event: the event is a prediction point candidate (its name is in
         snowplow__event_names), not a history-only event that only feeds
         attributes;
@@ -99,6 +99,17 @@ features_as_of_event as (
 
 ),
 
+-- On DuckDB the window pass gives the counters' running sums, and the counters are
+-- read from them here (counters_from_running_sums); elsewhere it gave the counters.
+counters_as_of_event as (
+
+    select  -- noqa: LT09
+        *{{ prospect_scoring.counters_from_running_sums(counters) }}
+
+    from features_as_of_event
+
+),
+
 attributes_as_of_event as (
 
     select
@@ -119,7 +130,7 @@ attributes_as_of_event as (
         events_in_day,
         data_end_tstamp
 
-    from features_as_of_event
+    from counters_as_of_event
 
 )
 

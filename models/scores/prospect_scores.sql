@@ -140,6 +140,16 @@ features_as_of_end as (
 
 ),
 
+-- On DuckDB the counters from the window pass's running sums (counters_from_running_sums).
+counters_as_of_end as (
+
+    select  -- noqa: LT09
+        *{{ prospect_scoring.counters_from_running_sums(counters) }}
+
+    from features_as_of_end
+
+),
+
 attributes_as_of_end as (
 
     select
@@ -152,7 +162,7 @@ attributes_as_of_end as (
         {%- endif %}
         {%- endfor %}
 
-    from features_as_of_end
+    from counters_as_of_end
     where is_anchor
 
 ),
