@@ -2,9 +2,10 @@
 environment variables that point the dbt profile (and train/fit.py) at them.
 
 * Snowflake: fakesnow as an HTTP server (``fakesnow -s``, from ``.venv-fakesnow``,
-  through fakesnow_server.py, which adds one missing translation), one shared in-memory database per server process; the real Snowflake connector
-  talks to it through the profile's ``host`` / ``port`` / ``protocol``
-  (SNOWFLAKE_HOST, SNOWFLAKE_PORT, SNOWFLAKE_PROTOCOL).
+  through fakesnow_server.py, which adds one missing translation), one shared
+  in-memory database per server process; the real Snowflake connector talks to it
+  through the profile's ``host`` / ``port`` / ``protocol`` (SNOWFLAKE_HOST,
+  SNOWFLAKE_PORT, SNOWFLAKE_PROTOCOL).
 * BigQuery: crucible (``crucible serve --dialect bigquery``, from ``.venv-crucible``),
   in memory; the real BigQuery client talks to it through the profile's
   ``api_endpoint`` (BIGQUERY_API_ENDPOINT) with ``method: oauth-secrets`` and a
