@@ -1,8 +1,9 @@
 {#-
-    The logical type of a column of Snowplow's atomic events table (the
-    canonical atomic schema): integer, double, boolean, timestamp, else string.
-    The staged events cast a carried property column to it, so every warehouse
-    and every file format compares and aggregates the same values.
+    The logical type of a column of Snowplow's canonical atomic events table
+    (_canonical_atomic_columns()): integer, double, boolean, timestamp or
+    string; none for any other column (the source's own type is kept). The
+    staged events cast a carried canonical column to it, so every warehouse and
+    every file format compares and aggregates the same values.
 -#}
 {% macro _atomic_column_type(column) -%}
     {%- set integers = ['domain_sessionidx', 'txn_id', 'page_urlport', 'refr_urlport', 'ti_quantity',
@@ -13,7 +14,8 @@
     {%- set booleans = ['br_features_pdf', 'br_features_flash', 'br_features_java', 'br_features_director',
         'br_features_quicktime', 'br_features_realplayer', 'br_features_windowsmedia', 'br_features_gears',
         'br_features_silverlight', 'br_cookies', 'dvce_ismobile'] -%}
-    {%- if column in integers -%}{{- return('integer') -}}
+    {%- if column not in prospect_scoring._canonical_atomic_columns() -%}{{- return(none) -}}
+    {%- elif column in integers -%}{{- return('integer') -}}
     {%- elif column in doubles -%}{{- return('double') -}}
     {%- elif column in booleans -%}{{- return('boolean') -}}
     {%- elif column.endswith('_tstamp') -%}{{- return('timestamp') -}}

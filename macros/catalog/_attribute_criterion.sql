@@ -43,5 +43,19 @@
     {%- elif not is_scalar -%}
         {{- return({'problem': "attribute '" ~ attribute_name ~ "' " ~ "has a criterion '" ~ operator ~ "' whose value is not a string, number or boolean: " ~ (value | tojson) ~ ". " ~ "Example: {operator: '=', value: search}."}) -}}
     {%- endif -%}
+    {#- A canonical column's type is known: the value must be of it (a column the user added is compared as the source types it). -#}
+    {%- set column_type = prospect_scoring._atomic_column_type(column) -%}
+    {%- if column_type is not none and operator == 'like' and column_type != 'string' -%}
+        {{- return({'problem': "attribute '" ~ attribute_name ~ "' " ~ "has a criterion 'like' on '" ~ column ~ "' (" ~ column_type ~ "): like matches text" ~ ". " ~ "Use =, !=, <, >, <=, >= or in on it, or like on a string column."}) -}}
+    {%- endif -%}
+    {%- if column_type is not none and operator not in ['is null', 'is not null', 'like'] -%}
+        {%- for item in (value if operator == 'in' else [value]) -%}
+            {%- set kind = 'boolean' if item is boolean else ('number' if item is number else 'string') -%}
+            {%- set expected = {'integer': 'number', 'double': 'number', 'boolean': 'boolean', 'string': 'string', 'timestamp': 'string'}[column_type] -%}
+            {%- if kind != expected -%}
+                {{- return({'problem': "attribute '" ~ attribute_name ~ "' " ~ "has a criterion '" ~ operator ~ "' on '" ~ column ~ "' (" ~ column_type ~ ") with the " ~ kind ~ " " ~ (item | tojson) ~ ". " ~ {'number': 'Give a number, e.g. 3', 'boolean': 'Give true or false', 'string': ("Quote it, e.g. '" ~ item ~ "'" if column_type == 'string' else "Give an ISO timestamp string, e.g. '2024-03-01 10:00:00'")}[expected] ~ "."}) -}}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
     {{- return({'criterion': {'column': column, 'operator': operator, 'value': value}}) -}}
 {%- endmacro %}

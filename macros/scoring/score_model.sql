@@ -1,7 +1,7 @@
 {#-
     The exported logreg model of snowplow__score_model (written by train/fit.py
     as score_vars.yml, see docs/serving.md), checked, or none when the var is
-    unset (prospect_scores then has null scores). A model of another kind stops
+    unset (prospect_scores is then disabled). A model of another kind stops
     the run: SQL scoring needs logreg; prospect-score scores any model in Python.
     Every term must name an attribute of snowplow__attributes (the catalog the
     model was trained on) that SQL can score.

@@ -19,7 +19,7 @@ timeline as (
         {{ feature.name }},
         {{ feature.name }} - lag({{ feature.name }}) over {{ visitor_timeline }} as {{ feature.name }}__step,
         {%- endfor %}
-        rank() over {{ visitor_timeline }} - 1 as earlier_events
+        rank() over {{ visitor_timeline }} - 1 as timeline__earlier_events
     from {{ model }}
 
 )
@@ -30,7 +30,7 @@ where
     false
     {%- for feature in features %}
     or {{ feature.name }} is null
-    or {{ feature.name }} > earlier_events
+    or {{ feature.name }} > timeline__earlier_events
     {%- if feature.period is none %}
     or {{ feature.name }}__step < 0
     {%- endif %}

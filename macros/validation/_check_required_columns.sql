@@ -1,9 +1,12 @@
 {#-
     The events source `what` (a file or a table, for the message) has the
     required columns and every column the attribute catalog reads; a missing
-    catalog column is named with the attribute that reads it.
+    catalog column is named with the attribute that reads it. A column outside
+    the canonical atomic schema keeps the source's type (`present_types`, in the
+    order of `present_names`), so its use is checked here: sum / mean need a
+    numeric column, `like` a text one.
 -#}
-{% macro _check_required_columns(what, present_names) -%}
+{% macro _check_required_columns(what, present_names, present_types) -%}
     {%- set missing = [] -%}
     {%- for column in prospect_scoring.required_event_columns() -%}
         {%- if column not in present_names -%}{%- do missing.append(column) -%}{%- endif -%}
@@ -15,5 +18,20 @@
         {%- if source_column.column not in present_names -%}
             {{ exceptions.raise_compiler_error(what ~ " has no column '" ~ source_column.column ~ "', which attribute '" ~ source_column.attribute ~ "' of snowplow__attributes reads (" ~ source_column.use ~ "). Export the events with that column, or leave the attribute out (the preset web_minimal needs only event_id, app_id, derived_tstamp, domain_userid, domain_sessionid, domain_sessionidx, event_name, page_url).") }}
         {%- endif -%}
+    {%- endfor -%}
+    {%- set types = {} -%}
+    {%- for i in range(present_names | length) -%}{%- do types.update({present_names[i]: (present_types[i] | string | lower)}) -%}{%- endfor -%}
+    {%- for attribute in prospect_scoring.attributes() -%}
+        {%- set uses = [] -%}
+        {%- if attribute.column is not none and attribute.aggregation in ['sum', 'mean'] -%}{%- do uses.append((attribute.column, attribute.aggregation, 'numeric')) -%}{%- endif -%}
+        {%- for criterion in attribute.criteria['all'] + attribute.criteria['any'] if criterion.operator == 'like' -%}
+            {%- do uses.append((criterion.column, "a criterion 'like'", 'text')) -%}
+        {%- endfor -%}
+        {%- for column, use, needed in uses if prospect_scoring._atomic_column_type(column) is none and column in types -%}
+            {%- set pattern = '(int|float|double|decimal|numeric|number|real)' if needed == 'numeric' else '(char|string|text)' -%}
+            {%- if not modules.re.search(pattern, types[column]) -%}
+                {{ exceptions.raise_compiler_error(what ~ ": attribute '" ~ attribute.name ~ "' of snowplow__attributes uses " ~ use ~ " on the column '" ~ column ~ "', whose type " ~ types[column] ~ " is not " ~ needed ~ ". Use a " ~ needed ~ " column, or cast it to one in the events you export.") }}
+            {%- endif -%}
+        {%- endfor -%}
     {%- endfor -%}
 {%- endmacro %}

@@ -46,7 +46,7 @@
         {%- endif -%}
         {%- set described = run_query("select lower(column_name), column_type from (describe select * from " ~ prospect_scoring.quote_literal(file[0]) ~ ")") -%}
         {%- set names = described.columns[0].values() | list -%}
-        {%- do prospect_scoring._check_required_columns(what, names) -%}
+        {%- do prospect_scoring._check_required_columns(what, names, described.columns[1].values() | list) -%}
         {%- do prospect_scoring._check_timestamp_type(what, described.columns[1].values()[names.index('derived_tstamp')]) -%}
     {%- endfor -%}
 {%- endmacro %}

@@ -10,7 +10,7 @@
         {%- endif -%}
         {%- set columns = adapter.get_columns_in_relation(relation) -%}
         {%- set names = columns | map(attribute='name') | map('lower') | list -%}
-        {%- do prospect_scoring._check_required_columns(relation ~ '', names) -%}
+        {%- do prospect_scoring._check_required_columns(relation ~ '', names, columns | map(attribute='dtype') | list) -%}
         {%- do prospect_scoring._check_timestamp_type(relation ~ '', columns[names.index('derived_tstamp')].dtype) -%}
     {%- endif -%}
 {%- endmacro %}

@@ -14,10 +14,12 @@
         attributes;
       * first_conversion_tstamp: the visitor's first conversion (the tutorial's
         post_conv), for the label;
-      * first_seen_tstamp: the visitor's first staged event, for the cohort;
-      * events_in_day: the visitor's staged events in this event's UTC day, for
+      * first_seen_tstamp: the visitor's first row event, for the cohort;
+      * events_in_day: the visitor's row events in this event's UTC day, for
         the automated-activity filter (only when snowplow__max_events_per_day is
-        set, else null: the filter costs a second partitioning only when on);
+        set, else null: the filter costs a second partitioning only when on).
+        Row events only, like data_end_tstamp: the history-only events that an
+        attribute names (page pings) do not change who is in the training set;
       * data_end_tstamp, carried from the staged events for the label's maturity.
 -#}
 {%- set conversion_event = prospect_scoring.conversion_event() -%}
@@ -85,9 +87,13 @@ features_as_of_event as (
         min(
             case when event_name = {{ prospect_scoring.quote_literal(conversion_event) }} then derived_tstamp end
         ) over (partition by domain_userid) as first_conversion_tstamp,
+        {%- if history_only %}
+        min(case when is_row_event then derived_tstamp end) over (partition by domain_userid) as first_seen_tstamp,
+        {%- else %}
         min(derived_tstamp) over (partition by domain_userid) as first_seen_tstamp,
+        {%- endif %}
         {%- if prospect_scoring.max_events_per_day() is not none %}
-        count(*) over (
+        {{ 'sum(case when is_row_event then 1 else 0 end)' if history_only else 'count(*)' }} over (
             partition by domain_userid, {{ dbt.date_trunc('day', 'derived_tstamp') }}
         ) as events_in_day,
         {%- else %}

@@ -11,7 +11,10 @@
         conversion later within the same second counts: 0 boundaries). Events at
         or after the first conversion are not prediction points (label null).
       * Maturity: the label is known: positive, or the observed data (its end,
-        data_end_tstamp) reaches the end of the horizon.
+        data_end_tstamp) covers every instant whose conversion would make it
+        positive. Those end with the horizon's last whole second (a conversion
+        at t + horizon + 0.9 s can still count), so whole seconds(event -> data
+        end) must exceed the horizon: exactly the horizon is not yet mature.
       * Visitor filters: in the cohort window (by first_seen_tstamp) and not
         automated (more than snowplow__max_events_per_day events in a UTC day).
 -#}
@@ -83,22 +86,25 @@ targets_as_of_event as (
                 first_conversion_tstamp is not null
                 and seconds_to_first_conversion <= {{ horizon }}
             )
-            or seconds_to_data_end >= {{ horizon }}
+            or seconds_to_data_end > {{ horizon }}
         ) as is_label_mature,
+        {#- A visitor with history-only events alone has no first_seen_tstamp: not in a cohort window. #}
         {%- if cohort_days is not none %}
-        (
+        coalesce(
             first_seen_tstamp >= {{ dbt.dateadd('day', -1 * cohort_days[0], reference) | trim }}
-            and first_seen_tstamp < {{ dbt.dateadd('day', -1 * cohort_days[1], reference) | trim }}
+            and first_seen_tstamp < {{ dbt.dateadd('day', -1 * cohort_days[1], reference) | trim }},
+            false
         ) as is_in_cohort,
         {%- else %}
-        (
+        coalesce(
             true
             {%- if cohort_start is not none %}
             and first_seen_tstamp >= {{ prospect_scoring.timestamp_literal(cohort_start) }}
             {%- endif %}
             {%- if cohort_end is not none %}
             and first_seen_tstamp < {{ prospect_scoring.timestamp_literal(cohort_end) }}
-            {%- endif %}
+            {%- endif %},
+            false
         ) as is_in_cohort,
         {%- endif %}
         {%- if max_events_per_day is not none %}

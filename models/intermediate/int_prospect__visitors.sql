@@ -20,8 +20,10 @@ visitors as (
 
     select
         domain_userid,
-        min(derived_tstamp) as first_seen_tstamp,
-        max(derived_tstamp) as last_seen_tstamp,
+        -- Row events only (as the cohort and the automated-activity filter count them):
+        -- the history-only events an attribute names do not change who is a visitor.
+        max(first_seen_tstamp) as first_seen_tstamp,
+        max(case when is_row_event then derived_tstamp end) as last_seen_tstamp,
         count(*) as events,
         sum(case when is_row_event and is_before_first_conversion then 1 else 0 end) as events_before_first_conversion,
         -- The same on every event of a visitor (window aggregates over the visitor).

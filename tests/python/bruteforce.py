@@ -78,6 +78,24 @@ def attribute_event_names(attributes: Iterable[Mapping[str, Any]]) -> set[str]:
     return {spec["name"] for a in attributes for spec in a.get("events") or [] if spec.get("name")}
 
 
+REQUIRED_COLUMNS = ("event_id", "app_id", "derived_tstamp", "domain_userid", "event_name", "page_url")
+
+
+def attribute_columns(attributes: Iterable[Mapping[str, Any]]) -> set[str]:
+    """Columns of the events that the attributes read: properties, criteria, and
+    event_vendor / event_version where an event names them (the staged events carry them)."""
+    columns: set[str] = set()
+    for a in attributes:
+        if a.get("property"):
+            columns.add(a["property"]["name"])
+        criteria = a.get("criteria") or {}
+        for criterion in [*(criteria.get("all") or []), *(criteria.get("any") or [])]:
+            columns.add(criterion["property"]["name"])
+        for spec in a.get("events") or []:
+            columns.update(c for c, k in (("event_vendor", "vendor"), ("event_version", "version")) if spec.get(k))
+    return columns
+
+
 def _as_datetime(value: str | dt.datetime | None) -> dt.datetime | None:
     if value is None or isinstance(value, dt.datetime):
         return value
@@ -97,12 +115,16 @@ def stage(
     Kept: complete keys (event_id, domain_userid, derived_tstamp), app_id in
     ``app_ids``, event_name in ``event_names`` or named by one of ``attributes``
     (history-only events). Each event_id keeps its earliest copy (ties broken by
-    domain_userid, event_name, page_url); then the time range [start, end) applies.
-    The observed data ends at the latest derived_tstamp among the filtered rows in
-    the range, every copy of a duplicated event_id included.
+    domain_userid, event_name, page_url, app_id, then the columns the attributes read,
+    by name; nulls last); then the time range [start, end) applies.
+    The observed data ends at the latest derived_tstamp among the filtered rows of
+    row events (``event_names``, not the history-only ones) in the range, every copy
+    of a duplicated event_id included.
     """
     kept_names = set(event_names) | attribute_event_names(attributes)
     start, end = _as_datetime(start_date), _as_datetime(end_date)
+    order = ["derived_tstamp", "domain_userid", "event_name", "page_url", "app_id",
+             *sorted(attribute_columns(attributes) - set(REQUIRED_COLUMNS))]
 
     def in_range(tstamp: dt.datetime) -> bool:
         return (start is None or tstamp >= start) and (end is None or tstamp < end)
@@ -114,12 +136,10 @@ def stage(
             continue
         if row["app_id"] not in app_ids or row["event_name"] not in kept_names:
             continue
-        if in_range(row["derived_tstamp"]) and (data_end is None or row["derived_tstamp"] > data_end):
+        if (in_range(row["derived_tstamp"]) and row["event_name"] in event_names
+                and (data_end is None or row["derived_tstamp"] > data_end)):
             data_end = row["derived_tstamp"]
-        key = (row["derived_tstamp"], row["domain_userid"], row["event_name"], row.get("page_url") or "")
-        if row["event_id"] in best and key == best[row["event_id"]][0]:
-            assert row == best[row["event_id"]][1], (
-                f"copies of {row['event_id']} tie on the deduplication order but differ: test data is ambiguous")
+        key = tuple((row.get(c) is None, row.get(c)) for c in order)  # nulls last
         if row["event_id"] not in best or key < best[row["event_id"]][0]:
             best[row["event_id"]] = (key, row)
     events = [
@@ -324,7 +344,7 @@ def final_training(
             for c in conversions
         )
         row[target] = label
-        row["is_label_mature"] = label or whole_seconds_between(event.derived_tstamp, data_end) >= horizon
+        row["is_label_mature"] = label or whole_seconds_between(event.derived_tstamp, data_end) > horizon
         out[event.event_id] = row
     return out
 

@@ -83,12 +83,15 @@ def end_of_data_rows(latest: dt.datetime) -> list[dict[str, Any]]:
     """Rows that end the data two hours after `latest`, with a duplicate copy.
 
     The very last row is a later copy of 'end-pv': deduplication drops it, but the
-    observed data still reaches its time, so 'end-mature' (exactly 3600 whole
-    seconds before it) has a mature label and 'end-pv' (1800 before) does not.
+    observed data still reaches its time, so 'end-mature' (3601 whole seconds
+    before it) has a mature label, 'end-horizon' (exactly 3600 before: a conversion
+    later in the horizon's last second would still count) and 'end-pv' (1800
+    before) do not.
     """
     end = latest.replace(microsecond=0) + dt.timedelta(hours=2)
     return [
-        _row("end-mature", "edge-end", end - dt.timedelta(hours=1)),
+        _row("end-mature", "edge-end", end - dt.timedelta(seconds=3601)),
+        _row("end-horizon", "edge-end", end - dt.timedelta(seconds=3600)),
         _row("end-pv", "edge-end", end - dt.timedelta(minutes=30)),
         _row("end-pv", "edge-end", end),
     ]
@@ -259,7 +262,14 @@ def catalog_rows(n_events: int = 3000, seed: int = 13) -> list[dict[str, Any]]:
     rows = with_pings_and_values(as_rows(table)) + handmade_rows() + catalog_edge_rows()
     rows = [{column: row.get(column) for column in CATALOG_COLUMNS} for row in rows]
     latest = max(r["derived_tstamp"] for r in rows if r["derived_tstamp"] is not None)
-    return rows + [{column: row.get(column) for column in CATALOG_COLUMNS} for row in end_of_data_rows(latest)]
+    end_rows = end_of_data_rows(latest)
+    # A history-only event after the last row event, and a visitor with only such events:
+    # neither may move the end of the data or add a row (catalogs that stage page_ping).
+    last = end_rows[-1]
+    end_rows += [{**last, "event_id": "ping-after-end", "event_name": "page_ping",
+                  "derived_tstamp": last["derived_tstamp"] + dt.timedelta(hours=1)},
+                 {**last, "event_id": "ping-only", "domain_userid": "edge-ping-only", "event_name": "page_ping"}]
+    return rows + [{column: row.get(column) for column in CATALOG_COLUMNS} for row in end_rows]
 
 
 def to_catalog_table(rows: list[dict[str, Any]]) -> pa.Table:

@@ -125,6 +125,18 @@ def test_final_training_equals_brute_force(name: str, catalog_build: Callable[[s
                             f"(event_id, column, built, brute force), e.g. {mismatches[:8]}")
 
 
+def test_the_rows_and_labels_do_not_depend_on_the_catalog(catalog_build: Callable[[str], CatalogBuild]) -> None:
+    """Catalogs that stage history-only events (page pings, one after the last row event)
+    have the tutorial's rows, labels and maturity: the end of the data counts row events."""
+    def labels(build: CatalogBuild) -> dict[str, tuple[Any, Any]]:
+        return {k: (r["target_had_submit_form_next1h"], r["is_label_mature"]) for k, r in build.rows.items()}
+
+    tutorial = labels(catalog_build("tutorial"))
+    assert tutorial["end-mature"] == (False, True) and tutorial["end-horizon"] == (False, False)
+    for name in CATALOG_NAMES:
+        assert labels(catalog_build(name)) == tutorial, name
+
+
 def test_the_catalog_covers_every_aggregation_operator_and_unit() -> None:
     attributes = catalogs.EVERY_AGGREGATION
     assert {a["aggregation"] for a in attributes} == catalogs.AGGREGATIONS

@@ -67,7 +67,18 @@ CONFIGURATIONS: dict[str, dict[str, Any]] = {
                     "snowplow__horizon_seconds": 86400},
     "web_minimal": {"snowplow__attributes": "web_minimal"},
     "custom_catalog": {"snowplow__attributes": CUSTOM_CATALOG},
-    "visitor_filter": {"snowplow__max_events_per_day": 25, "snowplow__cohort_first_seen_start": "2024-03-03"},
+    "visitor_filter": {"snowplow__max_events_per_day": 20, "snowplow__cohort_first_seen_start": "2024-03-03"},
+    # The same filters, with a catalog that also stages three history-only events: the
+    # rows, labels and filters must not change (they count row events only).
+    "visitor_filter_history_only": {
+        "snowplow__max_events_per_day": 20, "snowplow__cohort_first_seen_start": "2024-03-03",
+        "snowplow__attributes": [
+            *({"name": n, "type": "int64", "events": [{"name": "page_view"}], "aggregation": "counter",
+               **({"criteria": _like(f"%{p}%")} if p else {})}
+              for n, p in (("num_page_views", None), ("num_pricing_views", "pricing"),
+                           ("num_customers_views", "customers"))),
+            {"name": "other_events", "type": "int64", "aggregation": "counter",
+             "events": [{"name": "application_error"}, {"name": "web_vitals"}, {"name": "link_click"}]}]},
 }
 
 
@@ -147,6 +158,27 @@ def test_history_only_events_feed_attributes_but_are_not_rows(matrix: dict[str, 
                                     "where event_name = 'link_click'").fetchall()[0][0]
     assert names <= {"page_view", "submit_form"}
     assert staged_clicks > 0 and clicks > 0
+
+
+def test_history_only_events_do_not_change_rows_labels_or_filters(matrix: dict[str, Build]) -> None:
+    """An attribute naming other events adds its feature and nothing else: the cohort, the
+    automated-activity filter, the end of the data (maturity) count row events only."""
+    def rows(build: Build) -> set[tuple[Any, ...]]:
+        with duckdb.connect(str(build.db_path), read_only=True) as con:
+            return set(con.execute("select event_id, num_page_views, target_had_submit_form_next1h, is_label_mature "
+                                   "from final_training").fetchall())
+
+    def visitors(build: Build) -> set[tuple[Any, ...]]:
+        with duckdb.connect(str(build.db_path), read_only=True) as con:
+            return set(con.execute("select domain_userid, first_seen_tstamp, last_seen_tstamp, is_automated, "
+                                   "is_in_cohort from int_prospect__visitors where is_eligible").fetchall())
+
+    plain, with_history = matrix["visitor_filter"], matrix["visitor_filter_history_only"]
+    assert rows(with_history) == rows(plain) and len(rows(plain)) > 0
+    assert visitors(with_history) == visitors(plain)
+    with duckdb.connect(str(plain.db_path), read_only=True) as con:
+        automated = con.execute("select count(*) from int_prospect__visitors where is_automated").fetchall()[0][0]
+    assert automated > 0  # the filter is on and removes someone
 
 
 def test_the_graph_of_final_training_does_not_change_with_vars(matrix: dict[str, Build]) -> None:

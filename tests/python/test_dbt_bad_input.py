@@ -14,6 +14,7 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
+import duckdb
 import pytest
 
 from dbt_harness import PROJECT_DIR, Invocation, run_dbt, run_dbt_many
@@ -82,6 +83,8 @@ BAD_CATALOGS: dict[str, tuple[Any, str]] = {
     "upper_case_name": ([_attribute("NumViews")], "entry 1 needs a 'name' of lower-case letters"),
     "double_underscore": ([_attribute("a__hit")], "entry 1 needs a 'name' of lower-case letters, digits and single"),
     "duplicated": ([_attribute("views"), _attribute("views")], "attribute 'views' is defined twice"),
+    "sql_keyword": ([_attribute("order")], "attribute 'order' is a reserved word of SQL on DuckDB, BigQuery or"),
+    "sql_keyword_of_bigquery": ([_attribute("range")], "attribute 'range' is a reserved word of SQL"),
     "clashes_with_carried_column": ([_attribute("first_seen_tstamp")],
                                     "attribute 'first_seen_tstamp' clashes with a column final_training or its models"),
     "clashes_with_the_label": ([_attribute("target_had_submit_form_next1h")],
@@ -102,6 +105,9 @@ BAD_CATALOGS: dict[str, tuple[Any, str]] = {
                     "attribute 'x' is a sum of 'page_url', which is not a numeric atomic column"),
     "events_missing": ([_attribute(events=None)], "attribute 'x' needs 'events', a list of {name, vendor?, version?}"),
     "event_without_name": ([_attribute(events=[{"vendor": "com.acme"}])], "attribute 'x' has an event without a valid"),
+    "event_as_a_string": ([_attribute(events=["page_view"])],
+                          "attribute 'x' has the event \"page_view\", which is not {name, vendor?, version?}. "
+                          "Write each event as a mapping: events: [{name: page_view}]."),
     "event_specification": ([_attribute(events=[{"event_specification_id": "abc"}])],
                             "event specifications are not supported yet"),
     "bad_version": ([_attribute(events=[{"name": "page_view", "version": "1.0"}])],
@@ -124,6 +130,15 @@ BAD_CATALOGS: dict[str, tuple[Any, str]] = {
         "attribute 'x' has a property with date_part 'hour_of_day', which is not supported yet"),
     "property_name": ([_attribute(aggregation="last", type="string", property={"type": "atomic", "name": "Page URL"})],
                       "attribute 'x' has a property whose name is not a lower-case column name"),
+    "like_on_a_number_column": ([_attribute(**_criterion("like", "%1%", column="domain_sessionidx"))],
+                                "attribute 'x' has a criterion 'like' on 'domain_sessionidx' (integer): like matches"),
+    "number_for_a_text_column": ([_attribute(**_criterion("=", 2024, column="mkt_campaign"))],
+                                 "attribute 'x' has a criterion '=' on 'mkt_campaign' (string) with the number 2024. "
+                                 "Quote it, e.g. '2024'."),
+    "text_in_a_number_list": ([_attribute(**_criterion("in", [1, "two"], column="domain_sessionidx"))],
+                              "attribute 'x' has a criterion 'in' on 'domain_sessionidx' (integer) with the string"),
+    "type_is_not_the_column_type": ([_attribute(aggregation="first", type="timestamp", property=PAGE_URL)],
+                                    "attribute 'x' is a first of 'page_url' (string) but has type 'timestamp'. Give it"),
     "unknown_operator": ([_attribute(**_criterion("contains", "pricing"))],
                          "attribute 'x' has a criterion with an unknown operator \"contains\""),
     "in_without_list": ([_attribute(**_criterion("in", "pricing"))],
@@ -221,6 +236,17 @@ def _cases() -> dict[str, Callable[[Path], Invocation]]:
             "events.csv", "event_id,app_id,derived_tstamp,domain_userid,domain_sessionid,domain_sessionidx,event_name,"
                           "page_url\ne1,website,2024-03-01 10:00:00,u1,s1,1,page_view,https://x.com/\n",
             ["run"], {"snowplow__attributes": "web_full"}),
+        "own_column_sum_of_text": with_file(
+            "events.csv", REQUIRED_HEADER.strip() + ",plan\ne1,website,2024-03-01 10:00:00,u1,page_view,https://x.com/,pro\n",
+            ["run"], {"snowplow__attributes": [_attribute("plan_total", aggregation="sum",
+                                                          property={"type": "atomic", "name": "plan"})]}),
+        "own_column_max": with_file(
+            "events.csv", REQUIRED_HEADER.strip() + ",order_value\n"
+            "e1,website,2024-03-01 10:00:00,u1,page_view,https://x.com/,9\n"
+            "e2,website,2024-03-01 10:01:00,u1,page_view,https://x.com/,10\n"
+            "e3,website,2024-03-01 10:02:00,u1,page_view,https://x.com/,1\n",
+            ["run"], {"snowplow__attributes": [_attribute("max_order", aggregation="max", events=[],
+                                                          property={"type": "atomic", "name": "order_value"})]}),
         "missing_events_file": lambda d: Invocation(["build"], d / "db.duckdb", d,
                                                     {"snowplow__events_file": str(d / "nowhere" / "events.csv")}),
         "unreadable_events_file": with_file("events.parquet", b"this is not parquet" * 20, ["build"]),
@@ -308,6 +334,23 @@ def test_a_column_the_catalog_reads_is_missing_from_the_events(runs: dict[str, R
     assert (f"snowplow__events_file '{events}' has no column 'refr_medium', which attribute 'first_refr_medium' of "
             "snowplow__attributes reads (property)") in run.output
     assert "OK created" not in run.result.stdout
+
+
+def test_a_column_outside_the_atomic_schema_is_checked_against_the_source_type(runs: dict[str, Run]) -> None:
+    """A user's own column keeps the source's type, so a sum of a text column stops at the start."""
+    run = runs["own_column_sum_of_text"]
+    assert run.result.returncode != 0
+    assert ("attribute 'plan_total' of snowplow__attributes uses sum on the column 'plan', whose type varchar is "
+            "not numeric. Use a numeric column") in run.output
+    assert "OK created" not in run.result.stdout and "Traceback" not in run.output
+
+
+def test_a_numeric_column_outside_the_atomic_schema_aggregates_as_a_number(runs: dict[str, Run]) -> None:
+    """order_value (9, 10) keeps the file's integer type: its max is 10, not the text maximum '9'."""
+    run = runs["own_column_max"]
+    assert run.result.returncode == 0, run.output
+    with duckdb.connect(str(run.folder / "db.duckdb"), read_only=True) as con:
+        assert con.execute("select max_order from final_training where event_id = 'e3'").fetchall() == [(10,)]
 
 
 @pytest.mark.parametrize("index", range(len(BAD_VARS)), ids=[next(iter(v)) for v, _ in BAD_VARS])

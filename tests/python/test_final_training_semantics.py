@@ -88,9 +88,13 @@ def test_handmade_edge_cases(mixed_build: dict[str, Any]) -> None:
     assert rows["never-1"]["target_had_submit_form_next1h"] is False and "never-2" in rows
     assert "first-conv" not in rows and "first-conv-pv" not in rows
     # The observed data ends at the latest copy, even a duplicate that deduplication drops.
-    end_mature, end_pv = rows["end-mature"], rows["end-pv"]
-    assert end_pv["derived_tstamp"] - end_mature["derived_tstamp"] == dt.timedelta(minutes=30)
-    assert end_mature["is_label_mature"] is True and end_pv["is_label_mature"] is False
+    # Mature only beyond the horizon: at exactly 3600 whole seconds a conversion later in
+    # the horizon's last second would still make the label true.
+    end_mature, end_horizon, end_pv = rows["end-mature"], rows["end-horizon"], rows["end-pv"]
+    assert end_horizon["derived_tstamp"] - end_mature["derived_tstamp"] == dt.timedelta(seconds=1)
+    assert end_pv["derived_tstamp"] - end_horizon["derived_tstamp"] == dt.timedelta(minutes=30)
+    assert end_mature["is_label_mature"] is True
+    assert end_horizon["is_label_mature"] is False and end_pv["is_label_mature"] is False
 
 
 def test_column_types(mixed_build: dict[str, Any]) -> None:

@@ -155,8 +155,9 @@ def test_time_split_trains_only_on_labels_matured_before_the_cut(rich: dict) -> 
     data = rich["data"]
     split = make_split("time", data.y, data.groups, 0.2, 42, times=data.times, horizon_seconds=3600)
     cut = np.datetime64(info["cut_utc"].rstrip("Z"), "us").astype(np.int64)
-    # No leakage: every training label's horizon ends at or before the cut; every test row is after it.
-    assert (data.times[split.train] + 3600 * 10**6 <= cut).all()
+    # No leakage: every training label's window (whole seconds: up to the end of the
+    # horizon's last second) ends at or before the cut; every test row is after it.
+    assert (data.times[split.train] // 10**6 * 10**6 + 3601 * 10**6 <= cut).all()
     assert (data.times[split.test] >= cut).all()
     left_out = len(data.y) - len(split.train) - len(split.test)
     assert left_out == info["rows_left_out_label_not_mature_at_cut"] > 0

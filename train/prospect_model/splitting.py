@@ -27,8 +27,9 @@ rows, their order and the seed.
 
 ``time`` is the out-of-time test of a deployed scorer: the test side is the last
 ``test_size`` of the rows by event time (from the cut time on); the training side
-is the rows whose label had matured before the cut (event time + horizon <= cut),
-so no training label depends on anything at or after the cut. The rows in between
+is the rows whose label had matured before the cut (the label's window, up to the
+end of the horizon's last whole second: event second + horizon + 1 s <= cut), so
+no training label depends on anything at or after the cut. The rows in between
 are left out and counted.
 
 Each side must have at least :data:`MIN_ROWS` rows, :data:`MIN_VISITORS`
@@ -205,9 +206,11 @@ def split_time(
     order = np.sort(times)
     cut_index = min(max(int(np.floor((1.0 - test_size) * n)), 1), n - 1)
     cut = int(order[cut_index])
-    horizon = int(horizon_seconds) * 1_000_000
+    # A label counts conversions up to the end of the horizon's last whole second
+    # (datediff('second') <= horizon), so its window ends at the event's second + horizon + 1 s.
+    label_window_end = times // 1_000_000 * 1_000_000 + (int(horizon_seconds) + 1) * 1_000_000
     test = np.flatnonzero(times >= cut)
-    train = np.flatnonzero(times + horizon <= cut)
+    train = np.flatnonzero(label_window_end <= cut)
     gap = n - len(test) - len(train)
     info: dict[str, object] = {
         "cut_utc": _iso(cut),

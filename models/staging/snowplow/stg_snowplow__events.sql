@@ -2,9 +2,9 @@
     Staged Snowplow events (the tutorial's `events`): one row per event_id, the
     earliest copy, inside the optional [snowplow__start_date, snowplow__end_date)
     range. Each row also carries data_end_tstamp, where the observed data ends
-    (the latest copy in range, before deduplication), the same on every row:
-    computed here, from the filtered events this model reads anyway (on DuckDB a
-    shared CTE, so no second scan of the source). Label maturity and the default
+    (the latest copy of a row event in range, before deduplication), the same
+    on every row: computed here, from the filtered events this model reads
+    anyway (on DuckDB a shared CTE, so no second scan of the source). Label maturity and the default
     cohort reference date count from it.
     On DuckDB a view: it is inlined into final_training's single pass, so the
     events are scanned, deduplicated and sorted once (scripts/benchmark.py); its
@@ -13,6 +13,7 @@
     read it instead of re-scanning (and, on BigQuery, re-billing) the raw events.
 -#}
 {{ config(materialized=('view' if target.type == 'duckdb' else 'table')) }}
+{%- set history_only = prospect_scoring.staged_event_names() | reject('in', prospect_scoring.event_names()) | list %}
 
 with
 
@@ -39,12 +40,16 @@ in_time_range as (
 ),
 
 -- Where the observed data ends: before deduplication, so a later duplicate copy
--- still shows that the data reaches its time; inside the same time range.
+-- still shows that the data reaches its time; inside the same time range; row
+-- events only, so the history-only events an attribute names do not move it.
 observed_end as (
 
     select max(derived_tstamp) as data_end_tstamp
     from filtered_events
     where {{ prospect_scoring.time_range_condition('derived_tstamp') }}
+    {%- if history_only %}
+        and event_name in ({{ prospect_scoring.literal_list(prospect_scoring.event_names()) }})
+    {%- endif %}
 
 ),
 

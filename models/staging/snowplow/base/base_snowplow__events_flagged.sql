@@ -2,8 +2,9 @@
     The events source, renamed and typed (lower-case columns whatever the
     source's case), every row kept, with one flag per filter rule of the
     dataset. Its columns are the required ones and exactly those the attribute
-    catalog reads (attribute_source_columns(), typed as the atomic schema types
-    them: _atomic_column_type()). An event is kept when its name is a row
+    catalog reads (attribute_source_columns(), typed as the canonical atomic
+    schema types them: _atomic_column_type(); a column outside that schema, one
+    the user added, keeps the source's type). An event is kept when its name is a row
     event's (snowplow__event_names) or one some attribute names (history
     only). base_snowplow__events keeps the rows where every flag is true;
     training_dataset_audit counts each flag. The rules live here only.
@@ -27,8 +28,12 @@ renamed as (
         cast(domain_userid as {{ dbt.type_string() }}) as domain_userid,
         cast(page_url as {{ dbt.type_string() }}) as page_url
         {%- for source_column in prospect_scoring.attribute_source_columns() %},
-        {%- set column_type = prospect_scoring.attribute_sql_type(prospect_scoring._atomic_column_type(source_column.column)) %}
-        cast({{ source_column.column }} as {{ column_type }}) as {{ source_column.column }}
+        {%- set logical_type = prospect_scoring._atomic_column_type(source_column.column) %}
+        {%- if logical_type is none %}
+        {{ source_column.column }} as {{ source_column.column }}
+        {%- else %}
+        cast({{ source_column.column }} as {{ prospect_scoring.attribute_sql_type(logical_type) }}) as {{ source_column.column }}
+        {%- endif %}
         {%- endfor %}
 
     from source_events
