@@ -256,7 +256,8 @@ def sql_files(paths: Iterable[Path]) -> list[Path]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dialect", required=True, choices=DIALECTS)
+    parser.add_argument("--dialect", required=True, choices=DIALECTS,
+                        help="the warehouse whose SQL the files were compiled for (sqlglot's dialect)")
     parser.add_argument("--allow", action="append", default=[], metavar="FUNCTION",
                         help="a function the dialect has although sqlglot does not know it")
     parser.add_argument("paths", nargs="+", type=Path, help="compiled SQL files or directories (target/compiled)")

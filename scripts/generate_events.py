@@ -74,6 +74,7 @@ import datetime as dt
 import gzip
 import itertools
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -1108,6 +1109,22 @@ def write_events(
 
     parts = batches()
     first = next(parts)
+    # Written beside the destination, then renamed over it: an interrupted run leaves the
+    # previous file (e.g. the committed sample) whole, never a truncated one.
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    try:
+        _write_parts(partial, fmt, first, parts, compression, row_group_size)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    LOG.info("wrote %d rows to %s (%s, %.1f MB) in %.2f s", table.num_rows, path, fmt,
+             path.stat().st_size / 1e6, time.perf_counter() - t0)
+    return path
+
+
+def _write_parts(path: Path, fmt: str, first: pa.Table, parts: Iterator[pa.Table], compression: str,
+                 row_group_size: int) -> None:
+    """Write the batches to ``path`` in ``fmt`` (see :func:`write_events`)."""
     if fmt == "parquet":
         # store_schema=False: readers see plain strings, not Arrow dictionaries.
         with pq.ParquetWriter(path, first.schema, compression=compression,
@@ -1127,9 +1144,6 @@ def write_events(
             finally:
                 if sink is not raw:
                     sink.close()
-    LOG.info("wrote %d rows to %s (%s, %.1f MB) in %.2f s", table.num_rows, path, fmt,
-             path.stat().st_size / 1e6, time.perf_counter() - t0)
-    return path
 
 
 # ---------------------------------------------------------------- CLI

@@ -76,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--presets", nargs="+", default=list(PRESETS), choices=PRESETS)
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS)
-    parser.add_argument("--cv-folds", type=int, default=5)
+    parser.add_argument("--cv-folds", type=int, default=5, metavar="K",
+                        help="visitor-grouped cross-validation folds of each fit (train/fit.py --cv-folds; default 5).")
     parser.add_argument("--work-dir", type=Path, default=None, help="keep the databases here (default: a temp dir)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")

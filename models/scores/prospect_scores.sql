@@ -4,7 +4,10 @@
     automated-activity filters of final_training) who has not converted and
     whose last event is at most snowplow__score_active_days days before the end
     of the observed data (data_end_tstamp: not the wall clock, so a rebuild of
-    the same data scores the same visitors; prospect-score keeps the same ones).
+    the same data scores the same visitors; prospect-score selects them the same
+    way, but scores each from its last final_training row, as of that event, so
+    its attributes count one event fewer and visitors without a row there, e.g.
+    with immature labels dropped, are left out with a warning: docs/serving.md).
 
     Attributes: as of the end of the observed data, by the same attribute
     macros as final_training (attribute_input, counters_strictly_earlier,

@@ -77,11 +77,21 @@ stamp_of() {  # the wanted stamp: Python version + hash of the requirement files
     } | sha256sum | cut -d' ' -f1
 }
 
+link_project() {  # link_project DIR: the project's package (train/) importable in DIR, and its
+    # Signals command: the SDK's pins (pandas<3) keep it out of .venv, so prospect-signals runs here.
+    local dir="$1" site
+    site="$("$dir/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" || return 1
+    echo "$ROOT/train" > "$site/prospect_scoring_project.pth"
+    printf '#!/bin/sh\nexec "%s/bin/python" -m prospect_model.signals_export "$@"\n' "$dir" > "$dir/bin/prospect-signals"
+    chmod +x "$dir/bin/prospect-signals"
+}
+
 setup_one() {
     local name="$1" dir="$VENV_DIR/.venv-$1" files wanted args=() f
     files="$(requirements_of "$name")"
     wanted="$(stamp_of "$name")"
     if [ -x "$dir/bin/python" ] && [ "$(cat "$dir/.requirements.sha256" 2>/dev/null)" = "$wanted" ]; then
+        [ "$name" != signals ] || link_project "$dir"
         echo "setup.sh: .venv-$name is up to date"
         return 0
     fi
@@ -96,6 +106,7 @@ setup_one() {
         "$PYTHON" -m venv "$dir"
         "$dir/bin/python" -m pip install --quiet "${args[@]}"
     fi
+    [ "$name" != signals ] || link_project "$dir"
     echo "$wanted" > "$dir/.requirements.sha256"
     echo "setup.sh: .venv-$name ready"
 }

@@ -27,6 +27,7 @@ from prospect_model.contract import load_feature_spec
 from prospect_model.profiles import resolve_target
 from prospect_model.readers import open_reader
 from prospect_model.reading import prepare_training_data, read_training_table
+from prospect_model.server import main as serve_main
 from prospect_model.serving import FeatureContract, ServingError, ServingModel, attribute_name
 
 GROUP = "prospect_scoring_v1"
@@ -101,6 +102,22 @@ def test_every_training_row_served_equals_the_training_frame_and_score(
     assert one.score == model.model.predict_proba(expected.iloc[[7]])[:, 1][0]
     assert one.score == pytest.approx(pipeline_scores[7], rel=1e-12, abs=0.0)
     assert one.is_prospect == (one.score >= model.threshold)
+
+
+@pytest.mark.parametrize("kind", ["logreg", "hgb"])
+def test_the_saved_pipeline_scores_a_duckdb_frame_as_the_training_frame(
+    rich: dict[str, Any], kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """README: joblib.load(p).predict_proba(df[features]) on final_training read with DuckDB's .df(),
+    whose text columns hold NULL as NaN (pandas' str dtype), scores as training's None does."""
+    model = ServingModel.load(rich["models"][kind])
+    expected = training_frame(rich["db"], rich["project"], monkeypatch)
+    with duckdb.connect(str(rich["db"]), read_only=True) as con:
+        raw = con.execute("select * from final_training where is_label_mature").df()
+    assert len(raw) == len(expected) and raw["first_refr_medium"].isna().sum() > 0
+    # The same rows in another order: the sorted scores agree row for row.
+    np.testing.assert_allclose(np.sort(model.model.predict_proba(raw[model.features])[:, 1]),
+                               np.sort(model.model.predict_proba(expected)[:, 1]), rtol=1e-12, atol=0)
 
 
 @pytest.mark.parametrize("kind", ["logreg", "hgb"])
@@ -261,6 +278,8 @@ def test_qualified_and_plain_names_are_the_same_attribute(rich: dict[str, Any]) 
         ({"num_page_views": True}, "attribute num_page_views must be a number, not a boolean true"),
         ({"num_page_views": [1, 2]}, "attribute num_page_views must be a number, not a list"),
         ({"num_page_views": float("inf")}, "attribute num_page_views must be a finite number"),
+        ({"num_page_views": 10**400}, "attribute num_page_views must be a finite number"),
+        ({"num_page_views": -5}, "attribute num_page_views is a counter: it cannot be negative"),
         ({"num_sessions": 3}, "attribute num_sessions must be a list (a unique_list, used by its length), not a number 3"),
         ({"is_mobile": 1}, "attribute is_mobile must be true or false, not a number 1"),
         ({"is_mobile": "true"}, 'attribute is_mobile must be true or false, not a string "true"'),
@@ -304,6 +323,10 @@ def test_contract_defaults_are_parsed_by_kind() -> None:
     assert default("numeric", "0") == 0.0 and default("numeric", "2.5") == 2.5
     assert default("boolean", "false") is False and default("boolean", "TRUE") is True
     assert default("categorical", "direct") == "direct" and default("categorical", None) is None
+    # final_training_columns stores defaults as JSON (dbt's tojson): the quotes are not part of the value,
+    # which must equal what training saw (the SQL fills NULL with the plain value).
+    assert default("categorical", '"direct"') == "direct" and default("categorical", '"42"') == "42"
+    assert default("numeric", "5") == 5.0 and default("boolean", "true") is True
     with pytest.raises(ServingError, match="default_value of f must be a number"):
         default("numeric", "zero")
     with pytest.raises(ServingError, match="default_value of f must be true or false"):
@@ -351,3 +374,11 @@ def test_missing_or_broken_files_are_one_clear_error(rich: dict[str, Any], tmp_p
     (folder / "metadata.json").write_text("{broken")
     with pytest.raises(ServingError, match="cannot read .*metadata.json"):
         ServingModel.load(folder)
+
+
+@pytest.mark.parametrize("port", ["0", "70000", "http"])
+def test_a_bad_port_is_one_line_before_anything_starts(port: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert serve_main(["--port", port]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: argument --port: ") and len(err.strip().splitlines()) == 1
+

@@ -161,8 +161,22 @@ def test_bad_options_are_one_line(signals_python: Path, model_dir: Path, args: l
 def test_without_the_sdk_it_says_which_requirements_to_install(model_dir: Path) -> None:
     result = export(sys.executable, "--model-dir", str(model_dir), "--owner", OWNER)
     assert result.returncode == 2
-    assert "snowplow-signals) is not installed" in result.stderr and "requirements-signals.txt" in result.stderr
+    assert "snowplow-signals) is not installed" in result.stderr
+    assert "bash scripts/emulators/setup.sh signals" in result.stderr
+    assert ".venv-signals/bin/prospect-signals" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_signals_environment_has_the_prospect_signals_command(signals_python: Path, model_dir: Path,
+                                                                     tmp_path: Path) -> None:
+    """setup.sh signals links the project into .venv-signals: its prospect-signals runs with no PYTHONPATH."""
+    env = {k: v for k, v in sh.package_env().items() if k != "PYTHONPATH"}
+    out = tmp_path / "signals.json"
+    result = subprocess.run([str(signals_python.parent / "prospect-signals"), "export", "--model-dir", str(model_dir),
+                             "--owner", OWNER, "--output", str(out)], env=env, text=True, capture_output=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads(out.read_text())
 
 
 def test_publish_without_credentials_names_the_missing_variables(signals_python: Path, model_dir: Path,

@@ -178,6 +178,13 @@ def test_time_split_without_a_stated_horizon(env: dict, capsys: pytest.CaptureFi
     fails(env, capsys, "--split time needs the label horizon", "--horizon-seconds", args=("--split", "time"))
 
 
+def test_time_split_horizon_shorter_than_the_builds(env: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    """The contract states 3600 s: a shorter --horizon-seconds would let training labels look past the cut."""
+    write_database(env["db"], make_events())
+    fails(env, capsys, "--horizon-seconds 60 is shorter than the label horizon", "(3600 s)",
+          args=("--split", "time", "--horizon-seconds", "60"))
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

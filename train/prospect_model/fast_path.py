@@ -203,6 +203,13 @@ def _categorical_block(encoder: Any, columns: list[str]) -> Block:
     return looked_up
 
 
+def categorical_encoder(transformer: Any) -> Any:
+    """The fitted encoder of the categorical group: the last step of its Pipeline (the NULL steps of
+    :mod:`.preprocessing` come first; models saved before them hold the encoder itself)."""
+    steps = getattr(transformer, "steps", None)
+    return steps[-1][1] if steps else transformer
+
+
 def _blocks(preprocess: Any, dtypes: Mapping[str, str]) -> list[Block] | None:
     """One block per fitted transformer of the ColumnTransformer (private copies), or None when the
     layout is not one this path knows (passthrough columns, mixed or unknown column types)."""
@@ -218,7 +225,8 @@ def _blocks(preprocess: Any, dtypes: Mapping[str, str]) -> list[Block] | None:
             return None
         private = copy.deepcopy(transformer)
         _forget_feature_names(private)
-        blocks.append(_categorical_block(private, names) if kinds == {"object"} else _numeric_block(private, names))
+        blocks.append(_categorical_block(categorical_encoder(private), names) if kinds == {"object"}
+                      else _numeric_block(private, names))
     return blocks
 
 
@@ -256,4 +264,4 @@ class FastScorer:
         return np.asarray(self._classifier.predict_proba(matrix)[:, 1], dtype=np.float64)
 
 
-__all__ = ["FastScorer"]
+__all__ = ["FastScorer", "categorical_encoder"]

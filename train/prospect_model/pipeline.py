@@ -198,10 +198,19 @@ def build_outputs(
 
 
 def horizon_for(data: TrainingData, options: TrainingOptions) -> int | None:
-    """The label horizon of the time split: --horizon-seconds, else the contract's target description."""
+    """The label horizon of the time split: --horizon-seconds, else the contract's target description.
+
+    An option shorter than the horizon the contract states is refused: training labels
+    would then look past the cut (a longer one only leaves more rows out)."""
     if options.split != "time":
         return None
-    horizon = options.horizon_seconds or data.spec.horizon_seconds()
+    stated = data.spec.horizon_seconds()
+    if options.horizon_seconds is not None and stated is not None and options.horizon_seconds < stated:
+        raise TrainingError(
+            f"--horizon-seconds {options.horizon_seconds} is shorter than the label horizon of {data.spec.source} "
+            f"({stated} s): training labels would look past the cut; leave the option out or give at least {stated}"
+        )
+    horizon = options.horizon_seconds or stated
     if horizon is None:
         raise TrainingError(
             f"--split time needs the label horizon: {data.spec.source} does not state it in the target's "

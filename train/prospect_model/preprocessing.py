@@ -12,8 +12,9 @@ Only scikit-learn classes and numpy functions go into the pipeline, so
 * boolean features: 0/1 (True/False); NULL -> the default, else the most frequent value.
 * categorical features: text; values seen in fewer than ``min_frequency``
   training rows are grouped into one "infrequent" value, values never seen in
-  training are ignored (all-zero one-hot for ``logreg``, "missing" for ``hgb``),
-  NULL is a value of its own. ``logreg`` one-hot encodes them, ``hgb`` uses its
+  training go to the infrequent group when there is one, else are ignored
+  (all-zero one-hot for ``logreg``; "missing" for ``hgb``), NULL (None, NaN or
+  pd.NA alike) is a value of its own. ``logreg`` one-hot encodes them, ``hgb`` uses its
   native categorical support (ordinal codes).
 
 Constant features (see :func:`.reading.check_features`) are dropped by the
@@ -109,6 +110,14 @@ def _as_float() -> FunctionTransformer:
     becomes float64 before the imputer, whose float fill value int64 data would refuse.
     """
     return FunctionTransformer(operator.methodcaller("astype", np.float64), feature_names_out="one-to-one")
+
+
+def _nulls_as_none() -> FunctionTransformer:
+    """Every missing value of a categorical column (None, NaN, pd.NA) as ``None``, the one NULL
+    category the encoder learnt: training reads NULL as None, but a frame from DuckDB's ``.df()``
+    (pandas' ``str`` columns) holds NaN, which the encoder would take for an unseen value. A
+    ``DataFrame.where`` with ``pandas.notna`` (so the pickle needs pandas, not this package)."""
+    return FunctionTransformer(operator.methodcaller("where", pd.notna, None), feature_names_out="one-to-one")
 
 
 def _c_order() -> FunctionTransformer:
@@ -211,7 +220,11 @@ def build_pipeline(
             )
             first = sum(len(columns) for _, _, columns in transformers)
             categorical_positions = list(range(first, first + len(categorical)))
-        transformers.append(("categorical", encoder, categorical))
+        transformers.append(("categorical", Pipeline([
+            ("as_object", FunctionTransformer(operator.methodcaller("astype", object), feature_names_out="one-to-one")),
+            ("nulls_as_none", _nulls_as_none()),
+            ("encode", encoder),
+        ]), categorical))
     preprocess = ColumnTransformer(
         transformers, remainder="drop", verbose_feature_names_out=False, sparse_threshold=0.0
     )
@@ -259,7 +272,8 @@ def describe_preprocessing(spec: FeatureSpec, used: Sequence[str], options: Mode
             fill = f"NULL -> {default:g}" if default is not None else "NULL -> most frequent"
             lines[feature] = f"0/1; {fill}"
         elif options.kind == "logreg":
-            lines[feature] = "one-hot; rare values grouped as infrequent; unseen values ignored; NULL is a value"
+            lines[feature] = ("one-hot; rare values grouped as infrequent; unseen values -> infrequent if any, "
+                              "else ignored; NULL is a value")
         else:
             lines[feature] = "native categorical; rare values grouped; unseen values -> missing; NULL is a value"
     return lines

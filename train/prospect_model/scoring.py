@@ -129,6 +129,11 @@ def read_prospects(reader: TableReader, model: ServingModel, table: str, active_
     }).sort_values(["visitor", "time", "event_id"], kind="stable")
     last = np.sort(order.drop_duplicates("visitor", keep="last")["position"].to_numpy())
     rows = rows.take(pa.array(last, pa.int64()))
+    if rows.num_rows < len(wanted):
+        log.warning(
+            "%d of the %d selected visitors have no row in %s (e.g. snowplow__drop_immature_labels dropped "
+            "their last events): they are not scored; the dbt model prospect_scores scores them as of the "
+            "end of the data", len(wanted) - rows.num_rows, len(wanted), reader.qualified_name(table))
     frame = pd.DataFrame({
         feature: _feature_values(rows.column(feature), model._by_name[feature].feature_kind)
         for feature in model.features
@@ -167,7 +172,9 @@ def write_parquet(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         os.close(fd)
         try:
-            pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), temp)
+            plain = frame.copy(deep=False)
+            plain.attrs = {}  # in-memory notes (data_end_tstamp), not for the file's metadata
+            pq.write_table(pa.Table.from_pandas(plain, preserve_index=False), temp)
             os.replace(temp, target)
         finally:
             Path(temp).unlink(missing_ok=True)

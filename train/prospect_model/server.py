@@ -322,6 +322,13 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(message)
 
 
+def _port(text: str) -> int:
+    value = _positive(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535, not {value}")
+    return value
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -345,7 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit status: 2 for bad options or an unusable model folder (one 'error:' line).",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1).")
-    parser.add_argument("--port", default=8000, type=_positive, help="port to listen on (default: 8000).")
+    parser.add_argument("--port", default=8000, type=_port, help="port to listen on, 1 to 65535 (default: 8000).")
     parser.add_argument("--model-dir", default=None, metavar="DIR",
                         help="folder with model.joblib and metadata.json "
                              f"(default: ${MODEL_DIR_ENV}, else {DEFAULT_MODEL_DIR}).")

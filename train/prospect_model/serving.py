@@ -121,7 +121,13 @@ class FeatureContract:
         return cls(**{**contract.__dict__, "default": default})
 
     def parse_default(self, raw: Any) -> Any:
-        """The default in the model's type (the contract table stores it as text)."""
+        """The default in the model's type. The contract table stores it as JSON text (dbt's
+        ``tojson``: ``"direct"`` with its quotes, ``5``, ``true``); plain text is taken as is."""
+        if isinstance(raw, str):
+            try:
+                raw = json.loads(raw)
+            except ValueError:
+                pass
         if self.feature_kind == "numeric":
             if isinstance(raw, bool):
                 raise ServingError(f"default_value of {self.name} must be a number, not {raw!r}")
@@ -141,6 +147,8 @@ class FeatureContract:
             if text in ("false", "0"):
                 return False
             raise ServingError(f"default_value of {self.name} must be true or false, not {raw!r}")
+        if isinstance(raw, bool):  # a categorical of a boolean column is read as its text
+            return "true" if raw else "false"
         return str(raw)
 
     def model_value(self, value: Any) -> Any:  # noqa: PLR0911 - one return per kind
@@ -162,9 +170,16 @@ class FeatureContract:
                 raise ServingError(
                     f"attribute {self.name} must be a number, not {_type_name(value)} {_short(value)}"
                 )
-            number = float(value)
+            try:
+                number = float(value)
+            except OverflowError:
+                raise ServingError(f"attribute {self.name} must be a finite number, not {_short(value)}") from None
             if not math.isfinite(number):
                 raise ServingError(f"attribute {self.name} must be a finite number, not {value!r}")
+            if number < 0 and self.aggregation in ("counter", "approx_count_distinct"):
+                raise ServingError(
+                    f"attribute {self.name} is a {self.aggregation}: it cannot be negative, not {value!r}"
+                )
             return number
         if self.feature_kind == "boolean":
             if not isinstance(value, (bool, np.bool_)):
@@ -384,7 +399,13 @@ class ServingModel:
     def score(self, attributes: Mapping[str, Any]) -> Score:
         """Score one visitor's attribute values."""
         prepared = self.prepare(attributes)
-        value = float(self.predict_rows([prepared.values])[0])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            try:
+                value = float(self.predict_rows([prepared.values])[0])
+            except ValueError as exc:  # e.g. NaN after the model's transform (log1p of a value below -1)
+                raise ServingError(f"the model cannot score these attribute values: {exc}") from None
+        if not math.isfinite(value):
+            raise ServingError("the model cannot score these attribute values (a transform is undefined for one)")
         return Score(
             score=value,
             threshold=self.threshold,

@@ -59,8 +59,8 @@ OWNER_ENV = "SNOWPLOW_SIGNALS_OWNER"
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
 SDK_MISSING = (
     "the Snowplow Signals SDK (snowplow-signals) is not installed in this environment; "
-    "install requirements-signals.txt (its own environment: make .venv-signals, or "
-    "pip install -r requirements-signals.txt) and run this there"
+    "create its environment with `bash scripts/emulators/setup.sh signals` (or `make warehouse-envs`) "
+    "and run `.venv-signals/bin/prospect-signals` instead"
 )
 
 

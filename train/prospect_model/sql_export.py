@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .fast_path import encoder_output_widths
+from .fast_path import categorical_encoder, encoder_output_widths
 
 SCORE_VARS_FILE = "score_vars.yml"
 SCORE_VAR = "snowplow__score_model"
@@ -137,7 +137,7 @@ def score_model_var(model: Any, kinds: Mapping[str, str], metadata: Mapping[str,
         weights = coef[preprocess.output_indices_[name]]
         features = list(columns)
         if kinds[features[0]] == "categorical":
-            terms += _categorical_terms(features, transformer, weights)
+            terms += _categorical_terms(features, categorical_encoder(transformer), weights)
         else:
             terms += [_numeric_term(feature, kinds[feature], transformer, position, float(weights[position]))
                       for position, feature in enumerate(features)]
