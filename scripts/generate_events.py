@@ -949,8 +949,8 @@ def _context_columns(rows: np.ndarray, url: np.ndarray, last_pv: np.ndarray,
     source = np.where(landing_r, var_source[var_r], -1).astype(np.int8)
     referrer = np.where(landing_r, var_ref[var_r], url[prev_pv_r]).astype(np.int32)
     utm = cat.utm_of[url_r]
-    utm_values = [sorted({u[k] for u in UTMS if u[k]}) for k in range(3)]
-    utm_codes = [np.asarray([vals.index(u[k]) if u[k] else -1 for u in UTMS] + [-1], dtype=np.int8)
+    utm_values = [sorted({value for u in UTMS if (value := u[k])}) for k in range(3)]
+    utm_codes = [np.asarray([vals.index(value) if (value := u[k]) else -1 for u in UTMS] + [-1], dtype=np.int8)
                  for k, vals in enumerate(utm_values)]
     mkt = [codes[utm] for codes in utm_codes]  # index -1 -> the appended -1 (no campaign)
     v_r = ev_v[rows]

@@ -52,6 +52,24 @@ def test_committed_sample_matches_generator_defaults(tmp_path):
         "`python scripts/generate_events.py --output seeds/snowplow_sample_events.csv`")
 
 
+def test_an_interrupted_write_leaves_the_previous_file_whole(tmp_path, monkeypatch):
+    """The file is written beside the destination and renamed: a failure mid-way (here: after
+    the first bytes) keeps the previous file byte for byte and leaves no partial file."""
+    target = tmp_path / "events.csv"
+    previous = _csv_bytes(tmp_path, "events.csv", n_events=500, seed=1)
+    real_write = ge._write_parts
+
+    def fail_after_some_bytes(path, *args):
+        real_write(path, *args)
+        raise KeyboardInterrupt  # as a user's Ctrl-C would, after the partial file has content
+
+    monkeypatch.setattr(ge, "_write_parts", fail_after_some_bytes)
+    with pytest.raises(KeyboardInterrupt):
+        ge.write_events(ge.generate_events(n_events=800, seed=2), target)
+    assert target.read_bytes() == previous
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.csv"]
+
+
 def test_same_seed_same_bytes_other_seed_differs(tmp_path):
     a = _csv_bytes(tmp_path, "a.csv", n_events=3_000, seed=5)
     b = _csv_bytes(tmp_path, "b.csv", n_events=3_000, seed=5)
