@@ -18,10 +18,11 @@ help:  ## List the targets.
 all: install build train  ## Install, build final_training on the sample, train and write the report.
 	@echo "Report: $(OUTPUT)/report.md (model: $(OUTPUT)/model.joblib)"
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	# constraints.txt: the transitive dependencies at the versions CI ran with.
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt -c constraints.txt
 	# The training package (train/prospect_model, console script prospect-train), editable;
 	# its build needs only setuptools and wheel, from the same (offline) index as the pins.
 	$(BIN)/python -m pip install --quiet --no-deps -e .
