@@ -27,7 +27,7 @@
 {#- Lifetime distinct counts are counters of first occurrences (see first_occurrences). -#}
 {%- set passes = prospect_scoring.attribute_passes(attributes) -%}
 {%- set lifetime_distinct, counters, others = passes.lifetime_distinct, passes.counters, passes.others -%}
-{%- set history_only = prospect_scoring.staged_event_names() | reject('in', prospect_scoring.event_names()) | list -%}
+{%- set history_only = prospect_scoring.history_only_event_names() -%}
 
 with
 

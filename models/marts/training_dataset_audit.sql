@@ -97,7 +97,7 @@ steps as (
     select
         4 as step_order,
         'event_names' as step,
-        {%- if prospect_scoring.staged_event_names() | length > prospect_scoring.event_names() | length %}
+        {%- if prospect_scoring.history_only_event_names() %}
         'event_name in snowplow__event_names, or named by an attribute (history only)' as reason,
         {%- else %}
         'event_name in snowplow__event_names' as reason,

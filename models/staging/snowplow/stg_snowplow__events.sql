@@ -13,7 +13,7 @@
     read it instead of re-scanning (and, on BigQuery, re-billing) the raw events.
 -#}
 {{ config(materialized=('view' if target.type == 'duckdb' else 'table')) }}
-{%- set history_only = prospect_scoring.staged_event_names() | reject('in', prospect_scoring.event_names()) | list %}
+{%- set history_only = prospect_scoring.history_only_event_names() %}
 
 with
 
