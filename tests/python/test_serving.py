@@ -327,6 +327,7 @@ def test_contract_defaults_are_parsed_by_kind() -> None:
     # which must equal what training saw (the SQL fills NULL with the plain value).
     assert default("categorical", '"direct"') == "direct" and default("categorical", '"42"') == "42"
     assert default("numeric", "5") == 5.0 and default("boolean", "true") is True
+    assert default("categorical", "null") is None  # JSON null is no default, not the text "None"
     with pytest.raises(ServingError, match="default_value of f must be a number"):
         default("numeric", "zero")
     with pytest.raises(ServingError, match="default_value of f must be true or false"):

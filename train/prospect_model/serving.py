@@ -120,7 +120,7 @@ class FeatureContract:
                 raise ServingError(f"{source}: {exc}") from None
         return cls(**{**contract.__dict__, "default": default})
 
-    def parse_default(self, raw: Any) -> Any:
+    def parse_default(self, raw: Any) -> Any:  # noqa: PLR0911 - one return per kind
         """The default in the model's type. The contract table stores it as JSON text (dbt's
         ``tojson``: ``"direct"`` with its quotes, ``5``, ``true``); plain text is taken as is."""
         if isinstance(raw, str):
@@ -128,6 +128,8 @@ class FeatureContract:
                 raw = json.loads(raw)
             except ValueError:
                 pass
+            if raw is None:  # JSON null: no default
+                return None
         if self.feature_kind == "numeric":
             if isinstance(raw, bool):
                 raise ServingError(f"default_value of {self.name} must be a number, not {raw!r}")
