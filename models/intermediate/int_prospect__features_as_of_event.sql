@@ -40,7 +40,7 @@ staged_events as (
 feature_hits as (
 
     select
-        event_id,
+        {{ prospect_scoring.store_event_id() }},
         domain_userid,
         derived_tstamp,
         event_name,
@@ -73,7 +73,9 @@ first_occurrences as (
 features_as_of_event as (
 
     select
-        event_id,
+        {%- for column in prospect_scoring.stored_event_id_columns() %}
+        {{ column }},
+        {%- endfor %}
         domain_userid,
         derived_tstamp,
         event_name,
@@ -119,7 +121,9 @@ counters_as_of_event as (
 attributes_as_of_event as (
 
     select
-        event_id,
+        {%- for column in prospect_scoring.stored_event_id_columns() %}
+        {{ column }},
+        {%- endfor %}
         domain_userid,
         derived_tstamp,
         event_name,

@@ -62,7 +62,9 @@ events_with_visitor_activity as (
 targets_as_of_event as (
 
     select
-        event_id,
+        {%- for column in prospect_scoring.stored_event_id_columns() %}
+        {{ column }},
+        {%- endfor %}
         domain_userid,
         derived_tstamp,
         event_name,

@@ -104,7 +104,7 @@ timeline as (
 feature_hits as (
 
     select
-        event_id,
+        {{ prospect_scoring.store_event_id() }},
         domain_userid,
         derived_tstamp,
         event_name,

@@ -60,6 +60,15 @@ def handmade_rows() -> list[dict[str, Any]]:
         _row("never-1", "edge-never", T0, url=customers), _row("never-2", "edge-never", T0 + dt.timedelta(days=1)),
         _row("first-conv", "edge-convert-first", T0, "submit_form"),
         _row("first-conv-pv", "edge-convert-first", T0 + dt.timedelta(seconds=1)),
+        # Ids in every form: DuckDB stores a canonical UUID as a UUID and any other id as
+        # text; final_training must give each back unchanged, and a duplicated canonical
+        # id is still one event.
+        _row("5f0c4a2e-9b1d-4c3e-8f7a-1b2c3d4e5f60", "edge-ids", T0, url=pricing),
+        _row("5f0c4a2e-9b1d-4c3e-8f7a-1b2c3d4e5f60", "edge-ids", T0 + dt.timedelta(seconds=3)),
+        _row("5F0C4A2E-9B1D-4C3E-8F7A-1B2C3D4E5F61", "edge-ids", T0 + dt.timedelta(seconds=1)),
+        _row("{5f0c4a2e-9b1d-4c3e-8f7a-1b2c3d4e5f62}", "edge-ids", T0 + dt.timedelta(seconds=2)),
+        _row("5f0c4a2e9b1d4c3e8f7a1b2c3d4e5f63", "edge-ids", T0 + dt.timedelta(seconds=2)),
+        _row("5f0c4a2e-9b1d-4c3e-8f7a-1b2c3d4e5f6", "edge-ids", T0 + dt.timedelta(seconds=4)),
     ]
     return rows
 
@@ -216,9 +225,11 @@ def catalog_edge_rows() -> list[dict[str, Any]]:
         # Three events at one instant: first/last go by event_id; they are ties for the frequencies.
         _cat("cat-tie-2", u, r - dt.timedelta(minutes=10), page_urlpath="/b", mkt_source="linkedin",
              geo_country="US", dvce_ismobile=True, refr_medium="internal"),
-        _cat("cat-tie-1", u, r - dt.timedelta(minutes=10), page_urlpath="/c", mkt_source="google",
+        # Their ids: a canonical UUID (DuckDB stores it as one: still first by text), a
+        # text id, an upper-case UUID (not canonical: kept as text, between the two).
+        _cat("0a000000-0000-4000-8000-00000000000a", u, r - dt.timedelta(minutes=10), page_urlpath="/c", mkt_source="google",
              geo_country="GB", dvce_ismobile=False, refr_medium="search"),
-        _cat("cat-tie-3", u, r - dt.timedelta(minutes=10), page_urlpath="/a", mkt_source="newsletter",
+        _cat("FF000000-0000-4000-8000-000000000003", u, r - dt.timedelta(minutes=10), page_urlpath="/a", mkt_source="newsletter",
              geo_country="DE", dvce_ismobile=None),
         _cat("cat-tie-ping-b", u, r - dt.timedelta(minutes=10), "page_ping", pp_yoffset_max=300),
         _cat("cat-tie-ping-a", u, r - dt.timedelta(minutes=10), "page_ping", pp_yoffset_max=700),

@@ -95,6 +95,13 @@ def test_handmade_edge_cases(mixed_build: dict[str, Any]) -> None:
     assert end_pv["derived_tstamp"] - end_horizon["derived_tstamp"] == dt.timedelta(minutes=30)
     assert end_mature["is_label_mature"] is True
     assert end_horizon["is_label_mature"] is False and end_pv["is_label_mature"] is False
+    # Ids in every form come back unchanged (DuckDB stores the canonical UUIDs as UUIDs);
+    # the duplicated canonical id is one row, its earliest copy.
+    edge_ids = {k: v for k, v in rows.items() if v["domain_userid"] == "edge-ids"}
+    assert set(edge_ids) == {"5f0c4a2e-9b1d-4c3e-8f7a-1b2c3d4e5f60", "5F0C4A2E-9B1D-4C3E-8F7A-1B2C3D4E5F61",
+                             "{5f0c4a2e-9b1d-4c3e-8f7a-1b2c3d4e5f62}", "5f0c4a2e9b1d4c3e8f7a1b2c3d4e5f63",
+                             "5f0c4a2e-9b1d-4c3e-8f7a-1b2c3d4e5f6"}
+    assert edge_ids["5f0c4a2e-9b1d-4c3e-8f7a-1b2c3d4e5f60"]["derived_tstamp"] == nasty_events.T0
 
 
 def test_column_types(mixed_build: dict[str, Any]) -> None:
