@@ -13,10 +13,11 @@
 {#-
     DuckDB: the UUID when the id is exactly its canonical text (the cast back
     gives the same string: lower case, hyphens where a UUID has them), so the
-    id comes back unchanged; otherwise the text.
+    id comes back unchanged; otherwise the text. Compared byte for byte
+    (collate c), whatever the profile's default_collation.
 -#}
 {% macro duckdb__store_event_id(column='event_id') -%}
-    {%- set is_canonical_uuid = 'cast(try_cast(' ~ column ~ ' as uuid) as varchar) = ' ~ column -%}
+    {%- set is_canonical_uuid = 'cast(try_cast(' ~ column ~ ' as uuid) as varchar) = (' ~ column ~ ' collate c)' -%}
     case when {{ is_canonical_uuid }} then null else {{ column }} end as event_id,
     case when {{ is_canonical_uuid }} then try_cast({{ column }} as uuid) end as event_uuid
 {%- endmacro %}

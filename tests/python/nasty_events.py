@@ -204,6 +204,7 @@ def catalog_edge_rows() -> list[dict[str, Any]]:
         _cat("cat-7d-out", u, r - dt.timedelta(days=7) - ms, refr_medium="social", refr_source="LinkedIn",
              mkt_campaign="q1-abm", mkt_medium="paid_social", mkt_source="linkedin", geo_country="GB"),
         _cat("cat-36h-in", u, r - dt.timedelta(hours=36), geo_country="GB", se_value=2.5, domain_sessionidx=2,
+             dvce_ismobile=True,
              domain_sessionid="cat-a-s2", refr_medium="unknown", page_title="Acme Case Study | Example"),
         _cat("cat-36h-out", u, r - dt.timedelta(hours=36) - ms, geo_country="US", se_value=-3.25,
              domain_sessionidx=2, domain_sessionid="cat-a-s2", refr_medium="email"),
@@ -224,7 +225,7 @@ def catalog_edge_rows() -> list[dict[str, Any]]:
         _cat("cat-ping-30m-out", u, r - dt.timedelta(minutes=30) - ms, "page_ping", pp_yoffset_max=900),
         # Three events at one instant: first/last go by event_id; they are ties for the frequencies.
         _cat("cat-tie-2", u, r - dt.timedelta(minutes=10), page_urlpath="/b", mkt_source="linkedin",
-             geo_country="US", dvce_ismobile=True, refr_medium="internal"),
+             geo_country="US", dvce_ismobile=None, refr_medium="internal"),
         # Their ids: a canonical UUID (DuckDB stores it as one: still first by text), a
         # text id, an upper-case UUID (not canonical: kept as text, between the two).
         _cat("0a000000-0000-4000-8000-00000000000a", u, r - dt.timedelta(minutes=10), page_urlpath="/c", mkt_source="google",

@@ -190,7 +190,8 @@ def test_handmade_catalog_cases(catalog_build: Callable[[str], CatalogBuild]) ->
     # Ties at one instant: first/last by event_id; frequencies tie to the smallest value.
     assert r["most_frequent_country"] == "DE"  # DE, GB, US three each
     assert r["least_frequent_urlpath"] == "/a"
-    assert r["last_is_mobile"] is True  # the tie's last non-null by event_id (as text) is cat-tie-2
+    # the tie's ids by text: 0a... (False) < FF... (null) < cat-tie-2 (null): nulls are skipped
+    assert r["last_is_mobile"] is False
     # Events at the row's instant are not seen; one millisecond later they are.
     assert nxt["n_any_events"] == r["n_any_events"] + 2  # cat-r and the ping at T1
     assert nxt["min_scroll"] == 100 and r["min_scroll"] == 300

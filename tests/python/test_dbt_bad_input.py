@@ -88,6 +88,7 @@ BAD_CATALOGS: dict[str, tuple[Any, str]] = {
     "clashes_with_carried_column": ([_attribute("first_seen_tstamp")],
                                     "attribute 'first_seen_tstamp' clashes with a column final_training or its models"),
     "clashes_with_a_score_column": ([_attribute("score")], "attribute 'score' clashes with a column final_training or"),
+    "clashes_with_the_stored_id": ([_attribute("event_uuid")], "attribute 'event_uuid' clashes with a column"),
     "clashes_with_the_label": ([_attribute("target_had_submit_form_next1h")],
                                "attribute 'target_had_submit_form_next1h' clashes with a column"),
     "unknown_key": ([_attribute(window="PT1H")], "attribute 'x' has the key 'window', which a Signals attribute does not"),
