@@ -14,7 +14,8 @@
         attributes;
       * first_conversion_tstamp: the visitor's first conversion (the tutorial's
         post_conv), for the label;
-      * first_seen_tstamp: the visitor's first row event, for the cohort;
+      * first_seen_tstamp: the visitor's first row event, for the cohort
+        (int_prospect__visitors takes the same minimum over the stored rows);
       * events_in_day: the visitor's row events in this event's UTC day, for
         the automated-activity filter (only when snowplow__max_events_per_day is
         set, else null: the filter costs a second partitioning only when on).

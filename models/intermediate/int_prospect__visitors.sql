@@ -2,11 +2,12 @@
     One row per visitor of the staged events: first and last seen, events, first
     conversion (the tutorial's post_conv), busiest day and the visitor filters of
     the training set, collected from int_prospect__targets_as_of_event (a
-    table), where each was computed once, in the window pass: here one group-by
-    over that table. The targets table does not store the visitor-level columns
-    on every row (README, Performance), so they are read off the rows:
-      * first_seen_tstamp: the earliest row event (history-only events do not
-        count), as the cohort filter counts it;
+    table) with one group-by of what the window pass computed there. The targets
+    table does not store the visitor-level columns on every row (README,
+    Performance), so they are read off the rows:
+      * first_seen_tstamp: the earliest row event (is_row_event: history-only
+        events do not count), as the window pass's first_seen_tstamp, which the
+        cohort filter compares, takes it (int_prospect__features_as_of_event);
       * first_conversion_tstamp: the earliest event that is not before the first
         conversion, which is the first conversion itself;
       * max_events_in_one_day, is_in_cohort, is_automated: collected when a
