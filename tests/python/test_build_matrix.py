@@ -181,6 +181,31 @@ def test_history_only_events_do_not_change_rows_labels_or_filters(matrix: dict[s
     assert automated > 0  # the filter is on and removes someone
 
 
+def test_the_targets_table_stores_what_its_readers_read(matrix: dict[str, Build]) -> None:
+    """The visitor-level inputs are not stored on every row; the filter flags only with a filter on.
+    The visitors table has the same columns either way (constants when the filters are off)."""
+    def columns(build: Build, table: str) -> list[str]:
+        with duckdb.connect(str(build.db_path), read_only=True) as con:
+            return [r[0] for r in con.execute(
+                "select column_name from information_schema.columns where table_name = ? order by ordinal_position",
+                [table]).fetchall()]
+
+    filter_columns = {"max_events_in_one_day", "is_in_cohort", "is_automated"}
+    visitor_level = {"first_seen_tstamp", "first_conversion_tstamp"}
+    off, on = matrix["defaults"], matrix["visitor_filter"]
+    targets_off, targets_on = set(columns(off, "int_prospect__targets_as_of_event")), \
+        set(columns(on, "int_prospect__targets_as_of_event"))
+    assert not (filter_columns | visitor_level) & targets_off
+    assert filter_columns <= targets_on and not visitor_level & targets_on
+    assert {"is_eligible", "is_before_first_conversion", "data_end_tstamp"} <= targets_off & targets_on
+    assert columns(off, "int_prospect__visitors") == columns(on, "int_prospect__visitors")
+    with duckdb.connect(str(off.db_path), read_only=True) as con:
+        constants = con.execute("select count(*), count(max_events_in_one_day), bool_and(is_in_cohort), "
+                                "bool_or(is_automated), bool_and(is_eligible) "
+                                "from int_prospect__visitors").fetchall()[0]
+    assert constants[0] > 0 and constants[1:] == (0, True, False, True)
+
+
 def test_the_graph_of_final_training_does_not_change_with_vars(matrix: dict[str, Build]) -> None:
     graphs = {name: build.ancestors for name, build in matrix.items()}
     assert len(set(graphs.values())) == 1, graphs
