@@ -7,8 +7,8 @@
 -#}
 {% macro _atomic_column_type(column) -%}
     {%- set integers = ['domain_sessionidx', 'txn_id', 'page_urlport', 'refr_urlport', 'ti_quantity',
-        'pp_xoffset_min', 'pp_xoffset_max', 'pp_yoffset_min', 'pp_yoffset_max', 'br_colordepth', 'br_viewwidth',
-        'br_viewheight', 'dvce_screenwidth', 'dvce_screenheight', 'doc_width', 'doc_height'] -%}
+        'pp_xoffset_min', 'pp_xoffset_max', 'pp_yoffset_min', 'pp_yoffset_max', 'br_viewwidth', 'br_viewheight',
+        'dvce_screenwidth', 'dvce_screenheight', 'doc_width', 'doc_height'] -%}
     {%- set doubles = ['geo_latitude', 'geo_longitude', 'se_value', 'tr_total', 'tr_tax', 'tr_shipping', 'ti_price',
         'tr_total_base', 'tr_tax_base', 'tr_shipping_base', 'ti_price_base'] -%}
     {%- set booleans = ['br_features_pdf', 'br_features_flash', 'br_features_java', 'br_features_director',

@@ -43,6 +43,10 @@
     {%- elif not is_scalar -%}
         {{- return({'problem': "attribute '" ~ attribute_name ~ "' " ~ "has a criterion '" ~ operator ~ "' whose value is not a string, number or boolean: " ~ (value | tojson) ~ ". " ~ "Example: {operator: '=', value: search}."}) -}}
     {%- endif -%}
+    {#- A number must be finite: SQL has no literal for infinity or NaN. -#}
+    {%- for item in (value if operator == 'in' else [value]) if item is number and item is not boolean and (item | string | lower) in ['inf', '-inf', 'nan'] -%}
+        {{- return({'problem': "attribute '" ~ attribute_name ~ "' " ~ "has a criterion '" ~ operator ~ "' with the value " ~ (item | string) ~ ", which is not a finite number" ~ ". " ~ "Give a finite number."}) -}}
+    {%- endfor -%}
     {#- A canonical column's type is known: the value must be of it (a column the user added is compared as the source types it). -#}
     {%- set column_type = prospect_scoring._atomic_column_type(column) -%}
     {%- if column_type is not none and operator == 'like' and column_type != 'string' -%}
@@ -55,7 +59,20 @@
             {%- if kind != expected -%}
                 {{- return({'problem': "attribute '" ~ attribute_name ~ "' " ~ "has a criterion '" ~ operator ~ "' on '" ~ column ~ "' (" ~ column_type ~ ") with the " ~ kind ~ " " ~ (item | tojson) ~ ". " ~ {'number': 'Give a number, e.g. 3', 'boolean': 'Give true or false', 'string': ("Quote it, e.g. '" ~ item ~ "'" if column_type == 'string' else "Give an ISO timestamp string, e.g. '2024-03-01 10:00:00'")}[expected] ~ "."}) -}}
             {%- endif -%}
+            {%- if column_type == 'timestamp' and prospect_scoring._timestamp_text(item) is none -%}
+                {{- return({'problem': "attribute '" ~ attribute_name ~ "' " ~ "has a criterion '" ~ operator ~ "' on '" ~ column ~ "' (timestamp) with " ~ (item | tojson) ~ ", which is not a UTC timestamp 'YYYY-MM-DD[ HH:MM:SS[.ffffff]]'" ~ ". " ~ "Give an ISO timestamp string, e.g. '2024-03-01 10:00:00'."}) -}}
+            {%- endif -%}
         {%- endfor -%}
+        {#- Timestamps as the normalised text every warehouse casts alike. -#}
+        {%- if column_type == 'timestamp' -%}
+            {%- if operator == 'in' -%}
+                {%- set normalised = [] -%}
+                {%- for item in value -%}{%- do normalised.append(prospect_scoring._timestamp_text(item)) -%}{%- endfor -%}
+                {%- set value = normalised -%}
+            {%- else -%}
+                {%- set value = prospect_scoring._timestamp_text(value) -%}
+            {%- endif -%}
+        {%- endif -%}
     {%- endif -%}
     {{- return({'criterion': {'column': column, 'operator': operator, 'value': value}}) -}}
 {%- endmacro %}

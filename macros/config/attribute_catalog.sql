@@ -141,9 +141,11 @@
             {{- return({'problem': "attribute '" ~ name ~ "' " ~ "is a " ~ aggregation ~ " of '" ~ column ~ "', which is not a numeric atomic column" ~ ". " ~ "Use a numeric column (domain_sessionidx, se_value, tr_total, ...), or counter / approx_count_distinct."}) -}}
         {%- endif -%}
         {%- set numeric = ['integer', 'double'] -%}
-        {%- if column_type is not none and aggregation in ['first', 'last', 'min', 'max', 'most_frequent', 'least_frequent']
-              and ((column_type in numeric and data_type not in numeric) or (column_type not in numeric and data_type != column_type)) -%}
-            {{- return({'problem': "attribute '" ~ name ~ "' " ~ "is a " ~ aggregation ~ " of '" ~ column ~ "' (" ~ column_type ~ ") but has type '" ~ type ~ "'" ~ ". " ~ "Give it the column's type: " ~ {'integer': 'int32, int64, float or double', 'double': 'int32, int64, float or double', 'string': 'string', 'boolean': 'bool', 'timestamp': 'timestamp'}[column_type] ~ "."}) -}}
+        {#- An integer type on a double column would need a rounding rule that the serving side may not share: refused. -#}
+        {%- if column_type is not none and aggregation in ['sum', 'first', 'last', 'min', 'max', 'most_frequent', 'least_frequent']
+              and ((column_type in numeric and data_type not in numeric) or (column_type not in numeric and data_type != column_type)
+                   or (column_type == 'double' and data_type == 'integer')) -%}
+            {{- return({'problem': "attribute '" ~ name ~ "' " ~ "is a " ~ aggregation ~ " of '" ~ column ~ "' (" ~ column_type ~ ") but has type '" ~ type ~ "'" ~ ". " ~ "Give it the column's type: " ~ {'integer': 'int32, int64, float or double', 'double': 'float or double', 'string': 'string', 'boolean': 'bool', 'timestamp': 'timestamp'}[column_type] ~ "."}) -}}
         {%- endif -%}
 
         {#- criteria -#}
@@ -194,12 +196,17 @@
             {%- if aggregation in zero_default and default_value != 0 and default_value != [] -%}
                 {{- return({'problem': "attribute '" ~ name ~ "' " ~ "has default_value " ~ (default_value | tojson) ~ ", but a " ~ aggregation ~ " with no eligible event is 0" ~ ". " ~ "Remove 'default_value'."}) -}}
             {%- endif -%}
-            {%- set kind_ok = (data_type in ['integer', 'double'] and default_value is number and default_value is not boolean and (data_type == 'double' or (default_value | int) == default_value))
+            {%- set kind_ok = (aggregation in zero_default and default_value == [])
+                or (data_type in ['integer', 'double'] and default_value is number and default_value is not boolean
+                    and (default_value | string | lower) not in ['inf', '-inf', 'nan']
+                    and (data_type == 'double' or (default_value | int) == default_value))
                 or (data_type == 'boolean' and default_value is boolean)
-                or (data_type in ['string', 'timestamp'] and default_value is string) -%}
+                or (data_type == 'string' and default_value is string)
+                or (data_type == 'timestamp' and prospect_scoring._timestamp_text(default_value) is not none) -%}
             {%- if not kind_ok -%}
-                {{- return({'problem': "attribute '" ~ name ~ "' " ~ "has default_value " ~ (default_value | tojson) ~ ", which is not a value of its column type (" ~ data_type ~ ")" ~ ". " ~ "Give a default of the attribute's type, or none."}) -}}
+                {{- return({'problem': "attribute '" ~ name ~ "' " ~ "has default_value " ~ (default_value | tojson) ~ ", which is not a value of its column type (" ~ data_type ~ ")" ~ ". " ~ ("Give a UTC timestamp 'YYYY-MM-DD HH:MM:SS', or none." if data_type == 'timestamp' else "Give a default of the attribute's type, or none.")}) -}}
             {%- endif -%}
+            {%- if data_type == 'timestamp' -%}{%- set default_value = prospect_scoring._timestamp_text(default_value) -%}{%- endif -%}
         {%- endif -%}
         {%- if aggregation in zero_default -%}{%- set default_value = 0 -%}{%- endif -%}
 
@@ -217,7 +224,7 @@
             'aggregation': aggregation,
             'type': type,
             'data_type': data_type,
-            'feature_kind': {'integer': 'numeric', 'double': 'numeric', 'timestamp': 'numeric', 'boolean': 'boolean', 'string': 'categorical'}[data_type],
+            'feature_kind': {'integer': 'numeric', 'double': 'numeric', 'timestamp': 'timestamp', 'boolean': 'boolean', 'string': 'categorical'}[data_type],
             'events': normalised_events,
             'column': column,
             'criteria': normalised_criteria,

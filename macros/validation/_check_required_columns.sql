@@ -3,8 +3,10 @@
     required columns and every column the attribute catalog reads; a missing
     catalog column is named with the attribute that reads it. A column outside
     the canonical atomic schema keeps the source's type (`present_types`, in the
-    order of `present_names`), so its use is checked here: sum / mean need a
-    numeric column, `like` a text one.
+    order of `present_names`), so its use is checked here (_source_type_kind):
+    sum / mean need a numeric column, `like` a text one, and a value an
+    attribute keeps (sum, first, last, min, max, most / least frequent) a
+    column of its type (an integer type a whole-number column, no rounding).
 -#}
 {% macro _check_required_columns(what, present_names, present_types) -%}
     {%- set missing = [] -%}
@@ -21,16 +23,24 @@
     {%- endfor -%}
     {%- set types = {} -%}
     {%- for i in range(present_names | length) -%}{%- do types.update({present_names[i]: (present_types[i] | string | lower)}) -%}{%- endfor -%}
+    {%- set allowed_by_type = {'integer': ['integer'], 'double': ['integer', 'fractional'], 'boolean': ['boolean'], 'timestamp': ['timestamp']} -%}
     {%- for attribute in prospect_scoring.attributes() -%}
         {%- set uses = [] -%}
-        {%- if attribute.column is not none and attribute.aggregation in ['sum', 'mean'] -%}{%- do uses.append((attribute.column, attribute.aggregation, 'numeric')) -%}{%- endif -%}
+        {%- if attribute.column is not none and attribute.aggregation in ['sum', 'mean'] -%}
+            {%- do uses.append((attribute.column, attribute.aggregation, ['integer', 'fractional'], 'numeric')) -%}
+        {%- endif -%}
+        {#- A value the attribute keeps (not a count of values) must fit its type, without a rounding rule. -#}
+        {%- if attribute.column is not none and attribute.aggregation in ['sum', 'first', 'last', 'min', 'max', 'most_frequent', 'least_frequent']
+              and attribute.data_type in allowed_by_type -%}
+            {%- do uses.append((attribute.column, "a " ~ attribute.aggregation ~ " of type " ~ attribute.type, allowed_by_type[attribute.data_type],
+                {'integer': 'a whole-number type', 'double': 'numeric', 'boolean': 'boolean', 'timestamp': 'a timestamp'}[attribute.data_type])) -%}
+        {%- endif -%}
         {%- for criterion in attribute.criteria['all'] + attribute.criteria['any'] if criterion.operator == 'like' -%}
-            {%- do uses.append((criterion.column, "a criterion 'like'", 'text')) -%}
+            {%- do uses.append((criterion.column, "a criterion 'like'", ['text'], 'text')) -%}
         {%- endfor -%}
-        {%- for column, use, needed in uses if prospect_scoring._atomic_column_type(column) is none and column in types -%}
-            {%- set pattern = '(int|float|double|decimal|numeric|number|real)' if needed == 'numeric' else '(char|string|text)' -%}
-            {%- if not modules.re.search(pattern, types[column]) -%}
-                {{ exceptions.raise_compiler_error(what ~ ": attribute '" ~ attribute.name ~ "' of snowplow__attributes uses " ~ use ~ " on the column '" ~ column ~ "', whose type " ~ types[column] ~ " is not " ~ needed ~ ". Use a " ~ needed ~ " column, or cast it to one in the events you export.") }}
+        {%- for column, use, allowed, needed in uses if prospect_scoring._atomic_column_type(column) is none and column in types -%}
+            {%- if prospect_scoring._source_type_kind(types[column]) not in allowed -%}
+                {{ exceptions.raise_compiler_error(what ~ ": attribute '" ~ attribute.name ~ "' of snowplow__attributes uses " ~ use ~ " on the column '" ~ column ~ "', whose type " ~ types[column] ~ " is not " ~ needed ~ ". Use a " ~ needed ~ " column (or give the attribute the column's type), or cast it to one in the events you export.") }}
             {%- endif -%}
         {%- endfor -%}
     {%- endfor -%}

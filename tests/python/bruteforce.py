@@ -241,6 +241,8 @@ def _cast(value: Any, type_: str) -> Any:
         return str(value)
     if type_ == "bool":
         return bool(value)
+    if type_ == "timestamp" and isinstance(value, str):  # a default_value: 'YYYY-MM-DD[ T]HH:MM:SS[.ffffff]'
+        return dt.datetime.fromisoformat(value)
     return value
 
 

@@ -166,7 +166,8 @@ def test_presets_resolve_and_the_tutorial_is_unchanged(catalog_build: Callable[[
 def test_column_types_follow_the_attribute_types(catalog_build: Callable[[str], CatalogBuild]) -> None:
     types = catalog_build("every_aggregation").types
     expected = {"int32": ("INTEGER", "BIGINT"), "int64": ("BIGINT", "INTEGER", "HUGEINT"), "double": ("DOUBLE",),
-                "float": ("DOUBLE", "FLOAT"), "string": ("VARCHAR",), "bool": ("BOOLEAN",)}
+                "float": ("DOUBLE", "FLOAT"), "string": ("VARCHAR",), "bool": ("BOOLEAN",),
+                "timestamp": ("TIMESTAMP",)}
     for attribute in catalogs.EVERY_AGGREGATION:
         if attribute["aggregation"] in ("counter", "approx_count_distinct", "unique_list"):
             allowed = ("BIGINT", "INTEGER", "HUGEINT")

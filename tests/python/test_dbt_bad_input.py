@@ -71,6 +71,14 @@ def _criterion(operator: str, value: Any = None, column: str = "page_url") -> di
 
 
 PAGE_URL = {"type": "atomic", "name": "page_url"}
+#: A YAML infinity: JSON has none, so json.dumps writes Infinity, which the --args below turn into YAML's .inf.
+INFINITY = float("inf")
+
+
+def _atomic(name: str) -> dict[str, str]:
+    return {"type": "atomic", "name": name}
+
+
 PREFIX = "var 'snowplow__attributes' "
 
 # Every bad catalog entry the issue lists, and the one-line message it gets at the
@@ -167,6 +175,51 @@ BAD_CATALOGS: dict[str, tuple[Any, str]] = {
                            "attribute 'x' has default_value 5, but a counter with no eligible event is 0"),
     "default_of_wrong_type": ([_attribute(aggregation="last", type="string", property=PAGE_URL, default_value=3)],
                               "attribute 'x' has default_value 3, which is not a value of its column type (string)"),
+    # An integer type on a double column would need a rounding rule the serving side may not share.
+    "sum_of_a_double_as_integer": ([_attribute(aggregation="sum", property=_atomic("se_value"))],
+                                   "attribute 'x' is a sum of 'se_value' (double) but has type 'int64'. "
+                                   "Give it the column's type: float or double."),
+    "last_of_a_double_as_integer": ([_attribute(aggregation="last", type="int32", property=_atomic("geo_latitude"))],
+                                    "attribute 'x' is a last of 'geo_latitude' (double) but has type 'int32'"),
+    # Values SQL would only refuse in the middle of the build.
+    "timestamp_default_not_a_time": ([_attribute(aggregation="last", type="timestamp",
+                                                 property=_atomic("derived_tstamp"), default_value="not a time")],
+                                     "attribute 'x' has default_value \"not a time\", which is not a value of its "
+                                     "column type (timestamp). Give a UTC timestamp 'YYYY-MM-DD HH:MM:SS', or none."),
+    "timestamp_default_not_a_date": ([_attribute(aggregation="max", type="timestamp",
+                                                 property=_atomic("derived_tstamp"), default_value="2024-02-30")],
+                                     "attribute 'x' has default_value \"2024-02-30\", which is not a value of its"),
+    "timestamp_criterion_not_a_time": ([_attribute(**_criterion("<", "yesterday", column="derived_tstamp"))],
+                                       "attribute 'x' has a criterion '<' on 'derived_tstamp' (timestamp) with "
+                                       "\"yesterday\", which is not a UTC timestamp"),
+    "infinite_criterion_value": ([_attribute(**_criterion(">", INFINITY, column="domain_sessionidx"))],
+                                 "attribute 'x' has a criterion '>' with the value inf, which is not a finite number"),
+    "infinite_default": ([_attribute(aggregation="max", type="double", property=_atomic("domain_sessionidx"),
+                                     default_value=INFINITY)],
+                         "attribute 'x' has default_value Infinity, which is not a value of its column type (double)"),
+}
+
+#: Column types as DuckDB, Snowflake, BigQuery and Spark describe them -> what _source_type_kind says they hold.
+SOURCE_TYPE_KINDS = {
+    "BIGINT": "integer", "INTEGER": "integer", "HUGEINT": "integer", "UBIGINT": "integer", "int": "integer",
+    "INT64": "integer", "NUMBER(38,0)": "integer", "decimal(18,0)": "integer",
+    "DOUBLE": "fractional", "FLOAT": "fractional", "FLOAT64": "fractional", "NUMBER(18,2)": "fractional",
+    "decimal(18,2)": "fractional", "NUMERIC": "fractional", "BIGNUMERIC": "fractional",
+    "BOOLEAN": "boolean", "BOOL": "boolean",
+    "TIMESTAMP": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamp", "TIMESTAMP_NTZ(9)": "timestamp", "DATE": "timestamp",
+    "VARCHAR": "text", "VARCHAR(16777216)": "text", "STRING": "text", "string": "text",
+    "INTERVAL": "other", "BLOB": "other", "STRUCT(a INTEGER)": "other",
+}
+
+#: Catalogs that must pass the check (beside the presets).
+GOOD_CATALOGS: dict[str, Any] = {
+    # Signals writes a unique_list's default as a list; the column is its length, so [] is 0.
+    "unique_list_with_an_empty_default": [_attribute(aggregation="unique_list", type="string_list",
+                                                     property=PAGE_URL, default_value=[])],
+    # A timestamp given with a 'T', normalised for every warehouse.
+    "timestamps_in_iso_form": [_attribute(aggregation="last", type="timestamp", property=_atomic("derived_tstamp"),
+                                          default_value="2024-03-01T10:00:00",
+                                          **_criterion(">=", "2024-01-01", column="derived_tstamp"))],
 }
 
 
@@ -230,9 +283,10 @@ def _cases() -> dict[str, Callable[[Path], Invocation]]:
     catalogs = {label: catalog for label, (catalog, _) in BAD_CATALOGS.items()}
     for preset in ("tutorial", "web_minimal", "web_full"):
         catalogs[f"every_preset_is_valid_{preset}"] = preset
+    catalogs.update(GOOD_CATALOGS)
     cases: dict[str, Callable[[Path], Invocation]] = {
         "catalogs": invocation(["run-operation", "check_attribute_catalogs", "--args",
-                                json.dumps({"catalogs": catalogs})]),
+                                json.dumps({"catalogs": catalogs}).replace("Infinity", ".inf")]),
         "bad_catalog_build": invocation(["build"], {"snowplow__attributes": [_attribute("views"), _attribute("views")]}),
         "web_full_missing_column": with_file(
             "events.csv", "event_id,app_id,derived_tstamp,domain_userid,domain_sessionid,domain_sessionidx,event_name,"
@@ -249,6 +303,13 @@ def _cases() -> dict[str, Callable[[Path], Invocation]]:
             "e3,website,2024-03-01 10:02:00,u1,page_view,https://x.com/,1\n",
             ["run"], {"snowplow__attributes": [_attribute("max_order", aggregation="max", events=[],
                                                           property={"type": "atomic", "name": "order_value"})]}),
+        "own_column_fraction_as_integer": with_file(
+            "events.csv", REQUIRED_HEADER.strip() + ",discount\n"
+            "e1,website,2024-03-01 10:00:00,u1,page_view,https://x.com/,1.5\n",
+            ["run"], {"snowplow__attributes": [_attribute("last_discount", aggregation="last", events=[],
+                                                          property={"type": "atomic", "name": "discount"})]}),
+        "source_type_kinds": invocation(["compile", "--inline", "{% for t in " + json.dumps(list(SOURCE_TYPE_KINDS))
+                                         + " %}[{{ t }}={{ prospect_scoring._source_type_kind(t) }}]{% endfor %}"]),
         "missing_events_file": lambda d: Invocation(["build"], d / "db.duckdb", d,
                                                     {"snowplow__events_file": str(d / "nowhere" / "events.csv")}),
         "unreadable_events_file": with_file("events.parquet", b"this is not parquet" * 20, ["build"]),
@@ -315,8 +376,8 @@ def test_every_bad_catalog_entry_gets_its_one_line_message(runs: dict[str, Run])
         assert lines[label].startswith(PREFIX), (label, lines[label])
         assert message in lines[label], (label, lines[label])
         assert lines[label].count(". ") >= 1  # what is wrong, then what to do
-    for preset in ("tutorial", "web_minimal", "web_full"):
-        assert lines[f"every_preset_is_valid_{preset}"].startswith("OK ("), lines[f"every_preset_is_valid_{preset}"]
+    for label in [f"every_preset_is_valid_{preset}" for preset in ("tutorial", "web_minimal", "web_full")] + list(GOOD_CATALOGS):
+        assert lines[label].startswith("OK ("), (label, lines[label])
 
 
 def test_a_bad_catalog_stops_the_build_at_its_start(runs: dict[str, Run]) -> None:
@@ -345,6 +406,24 @@ def test_a_column_outside_the_atomic_schema_is_checked_against_the_source_type(r
     assert ("attribute 'plan_total' of snowplow__attributes uses sum on the column 'plan', whose type varchar is "
             "not numeric. Use a numeric column") in run.output
     assert "OK created" not in run.result.stdout and "Traceback" not in run.output
+
+
+def test_an_integer_attribute_of_a_fractional_column_outside_the_atomic_schema_stops_at_the_start(
+        runs: dict[str, Run]) -> None:
+    """discount holds 1.5: an int64 `last` of it would need a rounding rule, so the run stops before building."""
+    run = runs["own_column_fraction_as_integer"]
+    assert run.result.returncode != 0
+    assert ("attribute 'last_discount' of snowplow__attributes uses a last of type int64 on the column 'discount', "
+            "whose type double is not a whole-number type.") in run.output
+    assert "OK created" not in run.result.stdout and "Traceback" not in run.output
+
+
+def test_source_column_types_are_read_as_each_warehouse_writes_them(runs: dict[str, Run]) -> None:
+    """The start-of-run check reads a user's own column's type from any adapter's spelling of it."""
+    result = runs["source_type_kinds"].result
+    assert result.returncode == 0, _output(result)
+    found = dict(re.findall(r"\[([^\[\]=\n]+)=(\w+)\]", result.stdout))
+    assert found == SOURCE_TYPE_KINDS
 
 
 def test_a_numeric_column_outside_the_atomic_schema_aggregates_as_a_number(runs: dict[str, Run]) -> None:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import prospect_model.pipeline
@@ -119,10 +120,10 @@ def test_all_null_feature(env: dict, capsys: pytest.CaptureFixture[str]) -> None
 
 def test_feature_of_a_type_the_step_cannot_use(env: dict, capsys: pytest.CaptureFixture[str]) -> None:
     events = make_events()
-    events["num_pricing_views"] = events["derived_tstamp"]
-    write_database(env["db"], events, feature_types={"num_pricing_views": "TIMESTAMP"},
+    events["num_pricing_views"] = pd.to_timedelta(events["num_pricing_views"], unit="s")
+    write_database(env["db"], events, feature_types={"num_pricing_views": "INTERVAL"},
                    details={"num_pricing_views": {}})
-    fails(env, capsys, "feature column num_pricing_views", "type timestamp", "cannot use")
+    fails(env, capsys, "feature column num_pricing_views", "type month_day_nano_interval", "cannot use")
 
 
 def test_feature_type_disagrees_with_the_contract(env: dict, capsys: pytest.CaptureFixture[str]) -> None:

@@ -182,6 +182,42 @@ def test_constant_feature_is_dropped_with_a_warning(
     assert model.predict_proba(events[meta["features"]].head(10)).shape == (10, 2)
 
 
+@pytest.mark.parametrize("legacy_contract", [False, True], ids=["contract_kind", "contract_without_kinds"])
+def test_a_timestamp_attribute_is_left_out_of_the_model_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, legacy_contract: bool
+) -> None:
+    """An absolute time (e.g. a `max` of derived_tstamp) is no model input: the run trains on the rest and says so."""
+    events = rich_events(seed=4)
+    events["last_view_tstamp"] = pd.Timestamp("2024-03-01") + pd.to_timedelta(np.arange(len(events)), unit="s")
+    features = [*ALL_FEATURES, "last_view_tstamp"]
+    details = {**DETAILS, "last_view_tstamp": {"data_type": "timestamp", "feature_kind": "timestamp",
+                                               "aggregation": "max"}}
+    project = make_project(tmp_path / "project")
+    write_database(tmp_path / "warehouse.duckdb", events, features=features,
+                   feature_types={**TYPES, "last_view_tstamp": "TIMESTAMP"}, details=details,
+                   legacy_contract=legacy_contract)
+    monkeypatch.setenv("DBT_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
+    out = tmp_path / "out"
+    assert main(["--project-dir", str(project), "--output-dir", str(out), "--cv-folds", "2"]) == 0
+    assert "feature last_view_tstamp" in caplog.text and "left out of the model" in caplog.text
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["features"] == ALL_FEATURES
+    assert "time_since_last" in meta["excluded_features"]["last_view_tstamp"]
+    assert "Features left out of the model" in (out / "report.md").read_text()
+
+
+def test_a_contract_of_timestamps_only_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events = rich_events(seed=5)
+    events["last_view_tstamp"] = pd.Timestamp("2024-03-01")
+    project = make_project(tmp_path / "project")
+    write_database(tmp_path / "warehouse.duckdb", events, features=["last_view_tstamp"],
+                   feature_types={"last_view_tstamp": "TIMESTAMP"},
+                   details={"last_view_tstamp": {"data_type": "timestamp", "feature_kind": "timestamp"}})
+    monkeypatch.setenv("DBT_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
+    assert main(["--project-dir", str(project), "--output-dir", str(tmp_path / "out")]) == 2
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("kind", ["logreg", "hgb"])
 def test_pipeline_fits_int64_columns_straight_from_duckdb(rich: dict, kind: str) -> None:
     """Regression: DuckDB ``.df()`` gives int64 counts (a float fill value) and pandas NA in nullable columns."""

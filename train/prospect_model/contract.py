@@ -4,16 +4,20 @@ The table rendered by dbt has one row per column of ``final_training``:
 ``column_name``, ``column_role`` (``identifier``, ``feature``, ``target``,
 ``label_maturity``), ``ordinal``, ``description`` and, for features, how they
 are made and served: ``feature_kind`` (``numeric``, ``boolean``,
-``categorical``), ``data_type``, ``aggregation`` (a Snowplow Signals
+``categorical``, or ``timestamp``: not a model input), ``data_type``, ``aggregation`` (a Snowplow Signals
 aggregation such as ``counter``), ``default_value`` (the value of an attribute
 that has none yet, as text), ``serving_transform`` and ``signals_definition``
 (JSON). Every row also carries the build that wrote it (``build_invocation_id``)
 and the number of ``final_training`` rows it saw (``training_row_count``), so the
 training step can check that the contract and the table come from one build.
 
-Features are the rows with role ``feature`` in ``ordinal`` order. Older
-contracts without ``feature_kind`` are read too: the kind then follows from the
-column's type in the table (see :func:`infer_kind`).
+Features are the rows with role ``feature`` in ``ordinal`` order. A timestamp
+attribute (an absolute time, kind ``timestamp``) is left out of the model with
+a warning (:attr:`FeatureSpec.excluded`): the model takes numbers, booleans and
+categories, and an absolute time would tie it to the calendar of its training
+data; ``time_since_first`` / ``time_since_last`` attributes give the time since
+an event. Older contracts without ``feature_kind`` are read too: the kind then
+follows from the column's type in the table (see :func:`infer_kind`).
 """
 
 from __future__ import annotations
@@ -34,6 +38,11 @@ log = logging.getLogger(__name__)
 
 ROLES = ("identifier", "feature", "target", "label_maturity")
 FEATURE_KINDS = ("numeric", "boolean", "categorical")
+#: Kinds of the contract that are not model inputs: left out of the model, with the reason.
+EXCLUDED_KINDS = {
+    "timestamp": "a timestamp (an absolute time): the model takes numbers, booleans and categories; "
+                 "for the time since an event define a time_since_first / time_since_last attribute",
+}
 #: Optional per-feature columns of the contract (text; NULL = not given).
 FEATURE_ATTRIBUTES = (
     "feature_kind", "data_type", "aggregation", "default_value", "serving_transform", "signals_definition",
@@ -80,6 +89,8 @@ class FeatureSpec:
     build_invocation_id: str | None = None
     training_row_count: int | None = None
     source: str = DEFAULT_COLUMNS_TABLE
+    #: Feature columns of the contract left out of the model: name -> why.
+    excluded: dict[str, str] = field(default_factory=dict)
 
     def column(self, name: str) -> FeatureColumn:
         """The contract of feature ``name`` (an empty one if the contract has no details)."""
@@ -134,6 +145,9 @@ def parse_feature_spec(columns: pa.Table, source: str) -> FeatureSpec:
         raise TrainingError(f"{source} lists features more than once: {', '.join(duplicates)}")
     if not features:
         raise TrainingError(f"{source} defines no column with role 'feature'")
+    excluded = {f: EXCLUDED_KINDS[kind] for f in features
+                if (kind := details[f].feature_kind) is not None and kind in EXCLUDED_KINDS}
+    features = _without_excluded(features, excluded, source)
     if len(by_role["target"]) != 1:
         raise TrainingError(
             f"{source} must define exactly one column with role 'target' (found {len(by_role['target'])})"
@@ -156,11 +170,25 @@ def parse_feature_spec(columns: pa.Table, source: str) -> FeatureSpec:
         label_maturity=by_role["label_maturity"][0] if by_role["label_maturity"] else None,
         identifiers=tuple(by_role["identifier"]),
         descriptions={str(r["column_name"]): str(r.get("description") or "") for r in rows},
-        columns=details,
+        columns={name: column for name, column in details.items() if name not in excluded},
         build_invocation_id=next(iter(builds)),
         training_row_count=int(count) if count is not None else None,
         source=source,
+        excluded=excluded,
     )
+
+
+def _without_excluded(features: list[str], excluded: dict[str, str], source: str) -> list[str]:
+    """The features that are model inputs; a warning for each one left out; an error if none is left."""
+    for name, reason in excluded.items():
+        log.warning("feature %s of %s is left out of the model: it is %s", name, source, reason)
+    kept = [f for f in features if f not in excluded]
+    if not kept:
+        raise TrainingError(
+            f"{source}: no feature is a model input ({', '.join(excluded)}: timestamps); "
+            "add numeric, boolean or text attributes (e.g. time_since_last) and run `dbt build`"
+        )
+    return kept
 
 
 def _feature_column(row: dict[str, Any], name: str, source: str) -> FeatureColumn:
@@ -168,9 +196,10 @@ def _feature_column(row: dict[str, Any], name: str, source: str) -> FeatureColum
     kind = values["feature_kind"]
     if kind is not None:
         kind = kind.lower()
-        if kind not in FEATURE_KINDS:
+        if kind not in FEATURE_KINDS and kind not in EXCLUDED_KINDS:
             raise TrainingError(
-                f"{source}: feature {name} has feature_kind {kind!r}; expected one of {', '.join(FEATURE_KINDS)} "
+                f"{source}: feature {name} has feature_kind {kind!r}; expected one of "
+                f"{', '.join((*FEATURE_KINDS, *EXCLUDED_KINDS))} "
                 "(run `dbt build` again with a supported feature definition)"
             )
     definition = values["signals_definition"]
@@ -222,8 +251,21 @@ def kind_accepts(kind: str, data_type: pa.DataType) -> bool:
 
 
 def with_kinds(spec: FeatureSpec, schema: pa.Schema, table: str, resolve: Any) -> FeatureSpec:
-    """Check each feature's column type against its kind; fill in kinds the contract leaves out."""
+    """Check each feature's column type against its kind; fill in kinds the contract leaves out.
+
+    A feature without a kind whose column holds timestamps (an older contract) is left out as
+    the contract's ``timestamp`` kind is.
+    """
     columns = dict(spec.columns)
+    untyped_times = {name: EXCLUDED_KINDS["timestamp"] for name in spec.features
+                     if spec.column(name).feature_kind is None
+                     and (pa.types.is_timestamp(schema.field(resolve(name)).type)
+                          or pa.types.is_date(schema.field(resolve(name)).type))}
+    if untyped_times:
+        features = _without_excluded(list(spec.features), untyped_times, spec.source)
+        spec = replace(spec, features=tuple(features), excluded={**spec.excluded, **untyped_times},
+                       columns={n: c for n, c in columns.items() if n not in untyped_times})
+        columns = dict(spec.columns)
     for name in spec.features:
         column = spec.column(name)
         data_type = schema.field(resolve(name)).type

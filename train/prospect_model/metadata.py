@@ -100,6 +100,7 @@ def build_metadata(
         "features": data.features,
         "used_features": data.used_features,
         "dropped_features": data.dropped,
+        "excluded_features": dict(spec.excluded),
         "feature_descriptions": {f: spec.descriptions.get(f, "") for f in data.features},
         "feature_contract": [spec.column(f).as_metadata() for f in data.features],
         "target": spec.target,

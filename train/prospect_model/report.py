@@ -181,6 +181,9 @@ def render_report(metadata: dict[str, Any], classification_report_text: str) -> 
     warnings = model.get("fit_warnings") or []
     if warnings:
         lines += ["## Fit warnings", ""] + [f"- {w}" for w in warnings] + [""]
+    if metadata.get("excluded_features"):
+        lines += ["## Features left out of the model", ""]
+        lines += [f"- `{k}`: {v}" for k, v in metadata["excluded_features"].items()] + [""]
     if metadata.get("dropped_features"):
         lines += ["## Dropped features", ""]
         lines += [f"- `{k}`: {v}" for k, v in metadata["dropped_features"].items()] + [""]
