@@ -351,7 +351,7 @@ def final_training(
     return out
 
 
-def values_equal(actual: Any, expected: Any, rel: float = 1e-9, abs_: float = 1e-6) -> bool:
+def values_equal(actual: Any, expected: Any, rel: float = 1e-9, abs_: float = 1e-9) -> bool:
     """Equality for comparing built and brute-force values: nulls equal nulls (NaN is a null),
     floats within a tolerance, integers and booleans exactly."""
     def is_null(v: Any) -> bool:
