@@ -27,11 +27,12 @@
     artifacts/current/score_vars.yml)"` builds it and runs its data tests.
 -#}
 {{ config(materialized='table', enabled=(var('snowplow__score_model', none) is not none)) }}
-{%- set attributes = prospect_scoring.attributes() -%}
+{#- Disabled, the model reads no catalog: a bad catalog is then named by a model that is built. -#}
+{%- set attributes = prospect_scoring.attributes() if var('snowplow__score_model', none) is not none else [] -%}
 {%- set model = prospect_scoring.score_model() -%}
 {%- set double = prospect_scoring.double_type() -%}
 {%- set columns = prospect_scoring.required_event_columns() | reject('in', ['domain_userid', 'derived_tstamp']) | list -%}
-{%- for source in prospect_scoring.attribute_source_columns() -%}{%- do columns.append(source.column) -%}{%- endfor -%}
+{%- for source in (prospect_scoring.attribute_source_columns() if attributes else []) -%}{%- do columns.append(source.column) -%}{%- endfor -%}
 {%- set passes = prospect_scoring.attribute_passes(attributes) -%}
 {%- set lifetime_distinct, counters, others = passes.lifetime_distinct, passes.counters, passes.others -%}
 
