@@ -28,5 +28,9 @@
     {%- if not prospect_scoring._identifier_ok(property.get('name')) -%}
         {{- return({'problem': "attribute '" ~ attribute_name ~ "' " ~ "has a " ~ where ~ " whose name is not a lower-case column name: " ~ (property.get('name') | tojson) ~ ". " ~ "Example: {type: atomic, name: refr_medium}."}) -}}
     {%- endif -%}
+    {#- Column names reach SQL unquoted in every model, as the canonical atomic columns (none of them reserved) do. -#}
+    {%- if property.name in prospect_scoring._sql_reserved_words() -%}
+        {{- return({'problem': "attribute '" ~ attribute_name ~ "' " ~ "has a " ~ where ~ " '" ~ property.name ~ "', a reserved word of SQL on DuckDB, BigQuery or Snowflake" ~ ". " ~ "Rename that column in the events you export (e.g. " ~ property.name ~ "_value)."}) -}}
+    {%- endif -%}
     {{- return({'column': property.name}) -}}
 {%- endmacro %}

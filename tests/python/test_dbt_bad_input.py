@@ -138,6 +138,8 @@ BAD_CATALOGS: dict[str, tuple[Any, str]] = {
     "date_part": ([_attribute(aggregation="last", type="string", property={
         "type": "atomic", "name": "derived_tstamp", "date_part": "hour_of_day"})],
         "attribute 'x' has a property with date_part 'hour_of_day', which is not supported yet"),
+    "property_is_a_reserved_word": ([_attribute(aggregation="last", type="string", property=_atomic("order"))],
+                                    "attribute 'x' has a property 'order', a reserved word of SQL on DuckDB, BigQuery"),
     "property_name": ([_attribute(aggregation="last", type="string", property={"type": "atomic", "name": "Page URL"})],
                       "attribute 'x' has a property whose name is not a lower-case column name"),
     "like_on_a_number_column": ([_attribute(**_criterion("like", "%1%", column="domain_sessionidx"))],
