@@ -118,10 +118,19 @@ def test_bad_input_is_one_line(sample_models: dict[str, Path], database: Path, t
         (score(database, tmp_path / "no-model"), "model.joblib not found; train first"),
         (score(database, sample_models["logreg"], "--active-days", "0"), "--active-days: must be more than 0"),
         (score(database, sample_models["logreg"], "--table", "no_such_table"), "no_such_table not found"),
+        # The project's own tables are never replaced by scores, nor is a name SQL would misread accepted.
+        (score(database, sample_models["logreg"], "--output-table", "final_training_columns"),
+         "--output-table final_training_columns is a table the dbt project builds or this run reads"),
+        (score(database, sample_models["logreg"], "--output-table", "int_prospect__visitors"), "would replace it"),
+        (score(database, sample_models["logreg"], "--output-table", "bad name; drop"),
+         "--output-table 'bad name; drop' is not a lower-case table name"),
     ]
     empty = tmp_path / "empty.duckdb"
     duckdb.connect(str(empty)).close()
     cases.append((score(empty, sample_models["logreg"]), "int_prospect__targets_as_of_event not found"))
+    with duckdb.connect(str(database), read_only=True) as con:
+        assert con.execute("select count(*) from final_training_columns where column_role = 'feature'"
+                           ).fetchall()[0][0] == len(FEATURES)
     for result, message in cases:
         assert result.returncode == 2, result.stderr
         lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]

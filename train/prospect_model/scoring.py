@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -211,6 +212,24 @@ def write_duckdb_table(frame: pd.DataFrame, target: TargetConfig, table: str) ->
     return f"{schema}.{table} in {path}"
 
 
+def project_relations(project_dir: Path) -> set[str]:
+    """The relations the dbt project builds (its models and seeds, by file name), lower-case."""
+    names = {path.stem.lower() for path in (project_dir / "models").rglob("*.sql")}
+    names |= {path.stem.lower() for path in (project_dir / "seeds").rglob("*.csv")}
+    return names
+
+
+def check_output_table(table: str, project_dir: Path, read_table: str) -> None:
+    """Refuse an output table that is not a plain name, or that the dbt project (or this run) reads or builds."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", table):
+        raise TrainingError(f"--output-table {table!r} is not a lower-case table name (letters, digits, _)")
+    if table == read_table.lower() or table in project_relations(project_dir):
+        raise TrainingError(
+            f"--output-table {table} is a table the dbt project builds or this run reads; writing the scores "
+            f"there would replace it: choose another name (default: {DEFAULT_OUTPUT_TABLE})"
+        )
+
+
 def run_scoring(options: ScoringOptions) -> tuple[pd.DataFrame, str]:
     """Read, score, write; returns the scores and where they went."""
     if not 0 < options.active_days <= MAX_ACTIVE_DAYS:
@@ -219,6 +238,8 @@ def run_scoring(options: ScoringOptions) -> tuple[pd.DataFrame, str]:
         )
     model = ServingModel.load(options.model_dir)
     target = resolve_target(project_dir=options.project_dir, profiles_dir=options.profiles_dir, target=options.target)
+    if options.output_parquet is None:
+        check_output_table(options.output_table or DEFAULT_OUTPUT_TABLE, Path(target.project_dir), options.table)
     if options.output_parquet is None and target.type.lower() != "duckdb":
         raise TrainingError(
             f"{target.describe()}: writing the scores back is implemented for DuckDB; for {target.type} "
@@ -284,7 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="score visitors whose last event is within N days of the end of the data "
                              f"(default: {DEFAULT_ACTIVE_DAYS}).")
     parser.add_argument("--output-table", default=DEFAULT_OUTPUT_TABLE, metavar="NAME",
-                        help=f"DuckDB table written in the target's schema (default: {DEFAULT_OUTPUT_TABLE}).")
+                        help=f"DuckDB table written in the target's schema, a lower-case name that is not one of the dbt "
+                             f"project's tables (default: {DEFAULT_OUTPUT_TABLE}).")
     parser.add_argument("--output-parquet", default=None, metavar="PATH",
                         help="write a Parquet file instead of a table (required for Snowflake and BigQuery targets).")
     parser.add_argument("--verbose", "-v", action="store_true", help="debug logging and tracebacks.")
