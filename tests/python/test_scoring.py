@@ -127,7 +127,7 @@ def test_bad_input_is_one_line(sample_models: dict[str, Path], database: Path, t
     ]
     empty = tmp_path / "empty.duckdb"
     duckdb.connect(str(empty)).close()
-    cases.append((score(empty, sample_models["logreg"]), "int_prospect__targets_as_of_event not found"))
+    cases.append((score(empty, sample_models["logreg"]), "final_training_columns (the feature definition) not found"))
     with duckdb.connect(str(database), read_only=True) as con:
         assert con.execute("select count(*) from final_training_columns where column_role = 'feature'"
                            ).fetchall()[0][0] == len(FEATURES)
@@ -136,6 +136,29 @@ def test_bad_input_is_one_line(sample_models: dict[str, Path], database: Path, t
         lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
         assert len(lines) == 1 and message in lines[0], result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_a_build_with_other_definitions_is_not_scored(sample_models: dict[str, Path], database: Path) -> None:
+    """Same feature names, another meaning (a catalog reusing a name), or another label: refused, not scored."""
+    with duckdb.connect(str(database)) as con:
+        con.execute("""update final_training_columns
+                       set signals_definition = replace(signals_definition, '%pricing%', '%plans%')
+                       where column_name = 'num_pricing_views'""")
+    result = score(database, sample_models["logreg"])
+    assert result.returncode == 2, result.stderr
+    assert "defines features differently from the model's training: num_pricing_views (" in result.stderr
+    assert "%plans%" in result.stderr and "Traceback" not in result.stderr
+    with duckdb.connect(str(database)) as con:
+        con.execute("""update final_training_columns
+                       set signals_definition = replace(signals_definition, '%plans%', '%pricing%')""")
+        con.execute("""update final_training_columns set column_name = 'target_had_link_click_next30m'
+                       where column_role = 'target'""")
+    result = score(database, sample_models["logreg"])
+    assert result.returncode == 2, result.stderr
+    assert ("the model was trained for the label target_had_submit_form_next1h, but main.final_training_columns "
+            "describes a build for target_had_link_click_next30m") in result.stderr
+    with duckdb.connect(str(database), read_only=True) as con:
+        assert "prospect_scores_python" not in {r[0] for r in con.execute("show tables").fetchall()}
 
 
 def test_help_documents_every_option() -> None:

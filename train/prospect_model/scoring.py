@@ -27,6 +27,7 @@ behind. The inputs are converted exactly as training converts ``final_training``
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import re
@@ -43,6 +44,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from .contract import FeatureSpec, load_feature_spec
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_OK, TrainingError
 from .metadata import utc_now
 from .profiles import TargetConfig, resolve_target
@@ -212,6 +214,36 @@ def write_duckdb_table(frame: pd.DataFrame, target: TargetConfig, table: str) ->
     return f"{schema}.{table} in {path}"
 
 
+def check_same_definitions(model: ServingModel, spec: FeatureSpec) -> None:
+    """Refuse to score a build whose label or feature definitions are not the ones the model learned.
+
+    The names alone do not say it: a catalog can reuse a name for another attribute (another
+    period, other events), and another conversion event or horizon names another label.
+    """
+    trained_for = model.version.get("target")
+    if trained_for and trained_for != spec.target:
+        raise TrainingError(
+            f"the model was trained for the label {trained_for}, but {spec.source} describes a build for "
+            f"{spec.target}: score with a model trained on this build (python train/fit.py), or build with the vars "
+            "the model was trained with"
+        )
+    changed = []
+    for feature in model.features:
+        trained = model._by_name[feature].signals_definition
+        current = spec.columns.get(feature)
+        if current is None:
+            changed.append(f"{feature} (not a feature of this build)")
+        elif trained is not None and current.signals_definition is not None and trained != current.signals_definition:
+            changed.append(f"{feature} ({json.dumps(trained, sort_keys=True)} -> "
+                           f"{json.dumps(current.signals_definition, sort_keys=True)})")
+    if changed:
+        raise TrainingError(
+            f"{spec.source} defines features differently from the model's training: {'; '.join(changed)[:600]}; "
+            "score with a model trained on this build (python train/fit.py), or build with the vars the model "
+            "was trained with"
+        )
+
+
 def project_relations(project_dir: Path) -> set[str]:
     """The relations the dbt project builds (its models and seeds, by file name), lower-case."""
     names = {path.stem.lower() for path in (project_dir / "models").rglob("*.sql")}
@@ -246,6 +278,7 @@ def run_scoring(options: ScoringOptions) -> tuple[pd.DataFrame, str]:
             "pass --output-parquet PATH and load the file with the warehouse's own loader"
         )
     with open_reader(target) as reader:
+        check_same_definitions(model, load_feature_spec(reader))
         prospects = read_prospects(reader, model, options.table, options.active_days)
     scores = score_prospects(model, prospects)
     if options.output_parquet is not None:
@@ -305,8 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="score visitors whose last event is within N days of the end of the data "
                              f"(default: {DEFAULT_ACTIVE_DAYS}).")
     parser.add_argument("--output-table", default=DEFAULT_OUTPUT_TABLE, metavar="NAME",
-                        help=f"DuckDB table written in the target's schema, a lower-case name that is not one of the dbt "
-                             f"project's tables (default: {DEFAULT_OUTPUT_TABLE}).")
+                        help="DuckDB table written in the target's schema, a lower-case name that is not one of "
+                             f"the dbt project's tables (default: {DEFAULT_OUTPUT_TABLE}).")
     parser.add_argument("--output-parquet", default=None, metavar="PATH",
                         help="write a Parquet file instead of a table (required for Snowflake and BigQuery targets).")
     parser.add_argument("--verbose", "-v", action="store_true", help="debug logging and tracebacks.")
