@@ -4,7 +4,10 @@
     unset (prospect_scores is then disabled). A model of another kind stops
     the run: SQL scoring needs logreg; prospect-score scores any model in Python.
     Every term must name an attribute of snowplow__attributes (the catalog the
-    model was trained on) that SQL can score.
+    model was trained on) that SQL can score, with the definition the model
+    learned (`definition`, when the file records it), and the label (`target`)
+    must be this build's: a catalog reusing a name for another attribute, or
+    another conversion event or horizon, stops the run.
 -#}
 {% macro score_model() -%}
     {%- set name = 'snowplow__score_model' -%}
@@ -16,6 +19,9 @@
     {%- endif -%}
     {%- if model.get('kind') != 'logreg' -%}
         {{- prospect_scoring._var_error(name, "is a " ~ (model.get('kind') | tojson) ~ " model: SQL scoring needs a logreg model", "Score it in Python with prospect-score, or train with --model logreg") -}}
+    {%- endif -%}
+    {%- if model.get('target') is not none and model.target != prospect_scoring.target_column_name() -%}
+        {{- prospect_scoring._var_error(name, "is a model trained for the label " ~ model.target ~ ", but this build's label is " ~ prospect_scoring.target_column_name(), "Build with the vars the model was trained with (merge them: --vars \"$(cat my_vars.yml artifacts/current/score_vars.yml)\"), or train on this build") -}}
     {%- endif -%}
     {%- set attributes = {} -%}
     {%- for attribute in prospect_scoring.attributes() -%}{%- do attributes.update({attribute.name: attribute}) -%}{%- endfor -%}
@@ -29,6 +35,9 @@
         {%- set feature = term.get('feature') if term is mapping else none -%}
         {%- if feature not in attributes -%}
             {{- prospect_scoring._var_error(name, "uses feature " ~ (feature | tojson) ~ ", which is not an attribute of snowplow__attributes", "Build with the snowplow__attributes the model was trained on") -}}
+        {%- endif -%}
+        {%- if term.get('definition') is mapping and term.definition != attributes[feature].definition -%}
+            {{- prospect_scoring._var_error(name, "uses feature " ~ feature ~ " as defined when the model was trained (" ~ (term.definition | tojson) ~ "), but this build defines it as " ~ (attributes[feature].definition | tojson), "Build with the snowplow__attributes the model was trained on, or train on this build") -}}
         {%- endif -%}
         {%- set expected = {'categorical': 'categorical', 'boolean': 'boolean'}.get(attributes[feature].data_type, 'numeric') -%}
         {%- if attributes[feature].data_type == 'timestamp' -%}

@@ -132,6 +132,26 @@ def test_a_non_logreg_model_stops_with_one_line(scored: ScoredBuild) -> None:
     json.dumps(hgb)  # the var is plain data
 
 
+def test_a_build_with_other_definitions_is_not_scored(scored: ScoredBuild) -> None:
+    """The score var records the label and each term's definition: a build describing others stops at its start."""
+    assert scored.score_var["target"] == "target_had_submit_form_next1h"
+    assert all(isinstance(term.get("definition"), dict) for term in scored.score_var["terms"])
+    # a catalog reusing the name of the first term's attribute for another one (another period)
+    renamed = scored.score_var["terms"][0]["feature"]
+    catalog = [{**a, "period": "PT17M"} if a["name"] == renamed else a for a in catalogs.EVERY_AGGREGATION]
+    result = run_dbt(["run", "-s", "prospect_scores"], scored.db_path, scored.work,
+                     dbt_vars={**scored.base_vars, "snowplow__attributes": catalog, SCORE_VAR: scored.score_var})
+    assert result.returncode != 0
+    assert f"uses feature {renamed} as defined when the model was trained" in result.stdout, result.stdout[-2000:]
+    assert "PT17M" in result.stdout
+    result = run_dbt(["run", "-s", "prospect_scores"], scored.db_path, scored.work,
+                     dbt_vars={**scored.base_vars, "snowplow__horizon_seconds": 1800, SCORE_VAR: scored.score_var})
+    assert result.returncode != 0
+    assert ("is a model trained for the label target_had_submit_form_next1h, but this build's label is "
+            "target_had_submit_form_next30m") in result.stdout, result.stdout[-2000:]
+    assert "Traceback" not in result.stdout + result.stderr
+
+
 def test_a_bad_active_days_var_stops_at_the_start(scored: ScoredBuild) -> None:
     result = run_dbt(["run", "-s", "prospect_scores"], scored.db_path, scored.work,
                      dbt_vars={**scored.base_vars, "snowplow__score_active_days": 0})

@@ -124,6 +124,8 @@ def score_model_var(model: Any, kinds: Mapping[str, str], metadata: Mapping[str,
         "trained_at": str(metadata.get("trained_at_utc") or metadata.get("trained_at")),
         "data_fingerprint": str(fingerprint.get("sha256") if isinstance(fingerprint, dict) else fingerprint),
         "threshold": _float(metadata.get("threshold", 0.5)),
+        # what the model learned, so that the build scoring it is checked to describe the same
+        "target": str(metadata.get("target")),
     }
     classifier = model.named_steps["classifier"]
     if type(classifier).__name__ != "LogisticRegression" or classifier.coef_.shape[0] != 1:
@@ -143,6 +145,11 @@ def score_model_var(model: Any, kinds: Mapping[str, str], metadata: Mapping[str,
                       for position, feature in enumerate(features)]
     order = {feature: index for index, feature in enumerate(kinds)}
     terms.sort(key=lambda term: order.get(term["feature"], len(order)))
+    definitions = {entry.get("name"): entry.get("signals_definition")
+                   for entry in metadata.get("feature_contract") or [] if isinstance(entry, dict)}
+    for term in terms:
+        if isinstance(definitions.get(term["feature"]), dict):
+            term["definition"] = definitions[term["feature"]]
     return {**version, "intercept": _float(classifier.intercept_[0]), "terms": terms}
 
 
