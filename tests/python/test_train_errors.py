@@ -319,3 +319,24 @@ def test_output_dir_is_a_file(env: dict, capsys: pytest.CaptureFixture[str]) -> 
     assert rc == EXIT_BAD_INPUT
     assert "is not a directory" in capsys.readouterr().err
     assert blocker.read_bytes() == b"keep me"
+
+
+def test_a_current_folder_in_the_output_stops_before_training(
+    env: dict, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An older layout's `current/` folder would only stop the switch to the new run: it is found first."""
+    write_database(env["db"], make_events())
+    out = env["tmp"] / "old_layout"
+    (out / "current").mkdir(parents=True)
+    (out / "current" / "model.joblib").write_bytes(b"old model")
+
+    def no_training(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the data was read before the output folder was checked")
+
+    monkeypatch.setattr(prospect_model.pipeline, "load_data", no_training)
+    rc = main(["--project-dir", str(env["project"]), "--output-dir", str(out)])
+    err = capsys.readouterr().err
+    assert rc == EXIT_BAD_INPUT, err
+    assert f"error: {out / 'current'} is a directory, where the link to the run in use goes" in err
+    assert sorted(p.name for p in out.iterdir()) == ["current"]  # no runs/ left behind
+    assert (out / "current" / "model.joblib").read_bytes() == b"old model"

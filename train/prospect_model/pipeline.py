@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .artifacts import model_bytes, write_artifacts
+from .artifacts import CURRENT, RUNS_DIR, model_bytes, write_artifacts
 from .contract import load_feature_spec
 from .defaults import (
     DEFAULT_CLASS_WEIGHT,
@@ -108,6 +108,13 @@ def validate_options(options: TrainingOptions) -> None:
     output = Path(options.output_dir)
     if output.exists() and not output.is_dir():
         raise TrainingError(f"output directory {output} exists and is not a directory")
+    # what would only stop the switch to the new run, after the whole training: checked first
+    current, runs = output / CURRENT, output / RUNS_DIR
+    if current.is_dir() and not current.is_symlink():
+        raise TrainingError(f"{current} is a directory, where the link to the run in use goes; "
+                            "remove it or choose another --output-dir")
+    if runs.exists() and not runs.is_dir():
+        raise TrainingError(f"{runs} exists and is not a directory; remove it or choose another --output-dir")
 
 
 def load_data(target: TargetConfig, table: str, columns_table: str) -> tuple[TrainingData, str]:
