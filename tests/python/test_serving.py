@@ -354,6 +354,9 @@ def test_loads_both_files_from_the_current_run(rich: dict[str, Any]) -> None:
         (lambda m: m["feature_contract"].reverse(), "model.joblib and metadata.json are from different runs"),
         (lambda m: m["feature_contract"][0].update(feature_kind="text"), "feature_kind 'text'"),
         (lambda m: m["feature_contract"][3].update(serving_transform="sqrt"), "unknown serving_transform 'sqrt'"),
+        # an hgb run's metadata beside a logreg model.joblib
+        (lambda m: m["model"].update(kind="hgb"),
+         "describes a hgb model, but model.joblib holds a LogisticRegression; model.joblib and metadata.json are"),
     ],
 )
 def test_an_unusable_model_folder_is_one_clear_error(rich: dict[str, Any], tmp_path: Path, change, message: str) -> None:

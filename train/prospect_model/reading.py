@@ -295,6 +295,7 @@ def check_features(frame: pd.DataFrame, spec: FeatureSpec, table: str) -> dict[s
             log.info("feature %s: %d of %d training rows are null (imputed by the model)", feature, nulls, len(values))
         if constant:
             value = values.iloc[0]
+            value = value.item() if isinstance(value, np.generic) else value
             dropped[feature] = f"constant ({value!r} in every training row)"
             log.warning(
                 "feature %s of %s has one value (%r) in every training row: dropped (it carries nothing to learn)",

@@ -279,7 +279,19 @@ class ServingModel:
                 f"lists {names}; model.joblib and metadata.json are from different runs"
             )
         if not hasattr(model, "predict_proba"):
-            raise ServingError(f"the model in {source} has no predict_proba")
+            raise ServingError(f"the model beside {source} (model.joblib) has no predict_proba; "
+                               "it was not written by this project's train/fit.py")
+        kind = metadata.get("model", {}).get("kind") if isinstance(metadata.get("model"), dict) else None
+        steps = getattr(model, "named_steps", {})
+        classifier = type(steps.get("classifier")).__name__ if "classifier" in steps else None
+        classes = {"logreg": "LogisticRegression", "hgb": "HistGradientBoostingClassifier"}
+        expected = classes.get(str(kind))
+        # the project's own kinds swapped (another classifier of the same shape still scores)
+        if expected and classifier in classes.values() and classifier != expected:
+            raise ServingError(
+                f"{source} describes a {kind} model, but model.joblib holds a {classifier}; "
+                "model.joblib and metadata.json are from different runs"
+            )
         self._dtypes = {c.name: _column_dtype(c) for c in self.contract}
         # one visitor per request: the pipeline's own fitted steps on numpy arrays (fast_path.py)
         self._fast = FastScorer.for_model(model, self._dtypes)
