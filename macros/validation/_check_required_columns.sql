@@ -13,6 +13,10 @@
     {%- for column in prospect_scoring.required_event_columns() -%}
         {%- if column not in present_names -%}{%- do missing.append(column) -%}{%- endif -%}
     {%- endfor -%}
+    {#- A CSV whose delimiter DuckDB could not detect (a malformed line) reads as one column named by the whole header. -#}
+    {%- if missing and (present_names | length) == 1 and modules.re.search('[,;\t|]', present_names[0]) -%}
+        {{ exceptions.raise_compiler_error(what ~ " was read as one column (" ~ present_names[0][:80] ~ "...): its field delimiter could not be detected, most likely because of a malformed line. Check that every line has the header's number of fields (quote fields that contain the delimiter).") }}
+    {%- endif -%}
     {%- if missing -%}
         {{ exceptions.raise_compiler_error(what ~ " is missing required column(s): " ~ (missing | join(', ')) ~ " (found: " ~ (present_names | join(', ')) ~ "). Export the Snowplow atomic events with these columns (any case).") }}
     {%- endif -%}

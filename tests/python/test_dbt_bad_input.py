@@ -248,6 +248,11 @@ BAD_FILE_CASES: dict[str, tuple[Callable[[Path], Any], str, str]] = {
                    (d / "b.csv").write_text("event_id,app_id,derived_tstamp,domain_userid,event_name\n"
                                             "e2,website,2024-03-01 10:00:00,u1,page_view\n")),
         "*.csv", "file '{dir}/b.csv' is missing required column(s): page_url"),
+    "malformed_csv_line": (
+        lambda d: (d / "ragged.csv").write_text(
+            REQUIRED_HEADER + "".join(f"e{i},website,2024-03-01 10:00:{i:02d},u1,page_view,https://x.com/\n"
+                                      for i in range(20)) + "a,b,c\n"),
+        "ragged.csv", "was read as one column (event_id,app_id,derived_tstamp"),
     "a_folder": (lambda d: (d / "folder").mkdir(), "folder",
                  "matches no file (relative paths are relative to the directory dbt runs in; a folder needs a glob"),
 }
