@@ -63,8 +63,8 @@ LINT_VARS     := {snowplow__attributes: web_full, snowplow__cohort_days_before_r
 LINT_RAW_OFF  := layout.long_lines,structure.using,layout.indent,aliasing.expression,references.quoting,capitalisation.types,ambiguous.column_count,structure.column_order,references.consistent,layout.start_of_file,layout.end_of_file
 
 lint: $(STAMP)  ## sqlfluff: models and singular tests as written, rendered (macro output included), and compiled under other vars.
-	mkdir -p target && $(LINT_DB) $(BIN)/sqlfluff lint models tests/dbt
-	$(LINT_DB) $(BIN)/sqlfluff lint models tests/dbt --config .sqlfluff-rendered
+	mkdir -p target && $(LINT_DB) $(BIN)/sqlfluff lint models
+	$(LINT_DB) $(BIN)/sqlfluff lint models --config .sqlfluff-rendered
 	rm -rf $(LINT_COMPILED) && $(LINT_DB) $(BIN)/dbt compile --quiet --target-path $(LINT_COMPILED) \
 		--log-path $(LINT_COMPILED)/logs --vars '$(LINT_VARS)'
 	$(BIN)/sqlfluff lint --templater raw --disregard-sqlfluffignores --config .sqlfluff-rendered \

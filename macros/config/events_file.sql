@@ -5,7 +5,12 @@
     {%- set default = prospect_scoring.sample_events_file() if target.type == 'duckdb' and var('snowplow__events_table') is none else none -%}
     {%- set value = var('snowplow__events_file') -%}
     {%- if value is none -%}{%- set value = default -%}{%- endif -%}
-    {%- if value is none or (value is string and value | trim == '') -%}{{- return(none) -}}{%- endif -%}
+    {%- if value is none -%}{{- return(none) -}}{%- endif -%}
+    {%- if value is string and value | trim == '' -%}
+        {#- The source (_snowplow__sources.yml) would read the shipped sample for '', while the
+            checks would look for a table: refuse it rather than read one thing and check another. -#}
+        {{- prospect_scoring._var_error('snowplow__events_file', "is an empty string", "Unset it (null) to read the shipped sample, or give a path: --vars '{snowplow__events_file: data/events.parquet}'") -}}
+    {%- endif -%}
     {%- if value is not string -%}
         {{- prospect_scoring._var_error('snowplow__events_file', "must be a path or glob string, got " ~ (value | tojson), "Example: --vars '{snowplow__events_file: data/events.parquet}'") -}}
     {%- endif -%}

@@ -1,9 +1,18 @@
 {% macro validate_events_source() -%}
     {%- set events_file = prospect_scoring.events_file() -%}
+    {%- set source_node = graph.sources.values() | selectattr('source_name', 'equalto', 'snowplow') | selectattr('name', 'equalto', 'events') | first -%}
+    {%- if target.type == 'duckdb' -%}
+        {#- The source's external_location (_snowplow__sources.yml, rendered without the
+            project's macros) repeats the default file: what it reads must be what is checked here. -#}
+        {%- set location = ((source_node.config.meta or {}).get('external_location') or source_node.meta.get('external_location') or '') | trim -%}
+        {%- set reads_file = location.startswith("'") -%}
+        {%- if (events_file is none and reads_file) or (events_file is not none and location != "'" ~ (events_file | replace("'", "''")) ~ "'") -%}
+            {{ exceptions.raise_compiler_error("The events source reads " ~ location ~ " but the configuration names " ~ (events_file or 'a table') ~ ": models/staging/snowplow/_snowplow__sources.yml and macros/config/events_file.sql / sample_events_file.sql disagree. Keep the sample path the same in both.") }}
+        {%- endif -%}
+    {%- endif -%}
     {%- if events_file is not none -%}
         {%- do prospect_scoring.validate_events_file(events_file) -%}
     {%- else -%}
-        {%- set source_node = graph.sources.values() | selectattr('source_name', 'equalto', 'snowplow') | selectattr('name', 'equalto', 'events') | first -%}
         {%- set relation = adapter.get_relation(source_node.database, source_node.schema, source_node.identifier) -%}
         {%- if relation is none -%}
             {{ exceptions.raise_compiler_error("Events table " ~ source_node.database ~ "." ~ source_node.schema ~ "." ~ source_node.identifier ~ " not found on target '" ~ target.name ~ "'. Set snowplow__database / snowplow__atomic_schema / snowplow__events_table to your Snowplow atomic events table" ~ (", or snowplow__events_file to a file" if target.type == 'duckdb' else "") ~ ".") }}

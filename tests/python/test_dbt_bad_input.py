@@ -34,6 +34,10 @@ BAD_VARS: list[tuple[dict[str, Any], str]] = [
     ({"snowplow__atomic_schema": "atomic'; drop table x; --"}, "var 'snowplow__atomic_schema' must be a plain identifier"),
     ({"snowplow__database": "my\"db"}, "var 'snowplow__database' must be a plain identifier"),
     ({"snowplow__events_table": "events.copy"}, "var 'snowplow__events_table' must be a plain identifier"),
+    # `-` is a BigQuery name's (quoted there), `$` a Snowflake one's: not plain on DuckDB.
+    ({"snowplow__atomic_schema": "my-schema"}, "var 'snowplow__atomic_schema' must be a plain identifier on duckdb"),
+    ({"snowplow__events_table": "events$1"}, "var 'snowplow__events_table' must be a plain identifier on duckdb"),
+    ({"snowplow__events_file": " "}, "var 'snowplow__events_file' is an empty string. Unset it (null) to read the shipped sample"),
     ({"snowplow__start_date": "2024-03-05", "snowplow__end_date": "2024-03-01"},
      "var 'snowplow__end_date' (2024-03-01 00:00:00) must be later than snowplow__start_date"),
     ({"snowplow__start_date": "March 5th"}, "var 'snowplow__start_date' must be a real calendar date"),
@@ -317,6 +321,9 @@ def _cases() -> dict[str, Callable[[Path], Invocation]]:
                                                           property={"type": "atomic", "name": "discount"})]}),
         "source_type_kinds": invocation(["compile", "--inline", "{% for t in " + json.dumps(list(SOURCE_TYPE_KINDS))
                                          + " %}[{{ t }}={{ prospect_scoring._source_type_kind(t) }}]{% endfor %}"]),
+        "source_identifiers": invocation(["compile", "--inline", "{% for v, a in " + json.dumps(SOURCE_IDENTIFIERS)
+                                          + " %}[{{ v }}@{{ a }}={{ prospect_scoring._source_identifier_ok(v, a)[0] }}]"
+                                          "{% endfor %}"]),
         "missing_events_file": lambda d: Invocation(["build"], d / "db.duckdb", d,
                                                     {"snowplow__events_file": str(d / "nowhere" / "events.csv")}),
         "unreadable_events_file": with_file("events.parquet", b"this is not parquet" * 20, ["build"]),
@@ -431,6 +438,26 @@ def test_source_column_types_are_read_as_each_warehouse_writes_them(runs: dict[s
     assert result.returncode == 0, _output(result)
     found = dict(re.findall(r"\[([^\[\]=\n]+)=(\w+)\]", result.stdout))
     assert found == SOURCE_TYPE_KINDS
+
+
+#: (value, adapter) -> whether it is a plain source identifier there.
+SOURCE_IDENTIFIER_CASES: dict[tuple[str, str], bool] = {
+    ("atomic", "duckdb"): True, ("_raw_2", "snowflake"): True, ("Atomic", "bigquery"): True,
+    ("my-project", "bigquery"): True, ("my-project", "snowflake"): False, ("my-project", "duckdb"): False,
+    ("my-project", "spark"): False, ("events$1", "snowflake"): True, ("$events", "snowflake"): False,
+    ("events$1", "bigquery"): False, ("events$1", "duckdb"): False, ("1events", "bigquery"): False,
+    ("a.b", "bigquery"): False, ("a b", "snowflake"): False, ("a`b", "bigquery"): False, ('a"b', "duckdb"): False,
+    ("-x", "bigquery"): False,
+}
+SOURCE_IDENTIFIERS = [list(case) for case in SOURCE_IDENTIFIER_CASES]
+
+
+def test_source_identifiers_follow_each_adapters_plain_names(runs: dict[str, Run]) -> None:
+    """`-` only on BigQuery (quoted with backticks), `$` (not first) only on Snowflake."""
+    result = runs["source_identifiers"].result
+    assert result.returncode == 0, _output(result)
+    found = {(v, a): ok == "True" for v, a, ok in re.findall(r"\[([^\[\]@\n]+)@(\w+)=(\w+)\]", result.stdout)}
+    assert found == SOURCE_IDENTIFIER_CASES
 
 
 def test_a_numeric_column_outside_the_atomic_schema_aggregates_as_a_number(runs: dict[str, Run]) -> None:

@@ -4,7 +4,8 @@
   macro's file also holds its `<adapter>__<name>` implementations; an adapter's
   implementation may have a file of its own (`bigquery__<name>.sql`).
 * Every macro named after its file is documented in macros/_macros.yml, with the
-  macro's arguments (an adapter's form may leave them to its dispatcher's entry).
+  macro's arguments (an adapter's form may leave them to its dispatcher's entry)
+  and, as dbt-utils documents its macros, an example: a final `Example:` sentence.
 """
 
 from __future__ import annotations
@@ -65,3 +66,9 @@ def test_every_macro_is_documented_with_its_arguments() -> None:
                 wrong_arguments[name] = (listed, arguments)
     assert not missing, f"macros missing from macros/_macros.yml: {missing}"
     assert not wrong_arguments, f"documented arguments differ from the macro's (documented, defined): {wrong_arguments}"
+
+
+def test_every_documented_macro_has_an_example() -> None:
+    documented = yaml.safe_load((MACROS / "_macros.yml").read_text())["macros"]
+    lacking = [m["name"] for m in documented if "Example:" not in (m.get("description") or "")]
+    assert not lacking, f"macros/_macros.yml entries whose description has no `Example:` (a call and its result): {lacking}"

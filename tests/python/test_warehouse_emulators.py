@@ -50,7 +50,7 @@ LOAD = PROJECT_DIR / "scripts" / "emulators" / "load_table.py"
 SAMPLE_SEED = "snowplow_sample_events"
 SAMPLE_CSV = PROJECT_DIR / "seeds" / f"{SAMPLE_SEED}.csv"
 #: Warnings dbt may report: the sample has events without derived_tstamp on purpose.
-ALLOWED_WARNINGS = {"assert_source_events_have_derived_tstamp"}
+ALLOWED_WARNINGS: set[str] = set()
 TIMEOUT_SETUP = 2400
 TIMEOUT_DBT = 600
 TIMEOUT_FIT = 300

@@ -82,7 +82,7 @@ NASTY_VARS: dict[str, Any] = {
     "snowplow__horizon_seconds": 1800,
     "snowplow__drop_immature_labels": True,
 }
-ALLOWED_WARNINGS = {"assert_source_events_have_derived_tstamp"}
+ALLOWED_WARNINGS: set[str] = set()
 TIMEOUT_SETUP = 2400
 TIMEOUT_STEP = 900
 

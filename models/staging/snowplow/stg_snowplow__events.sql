@@ -6,11 +6,12 @@
     on every row: computed here, from the filtered events this model reads
     anyway (on DuckDB a shared CTE, so no second scan of the source). Label maturity and the default
     cohort reference date count from it.
-    On DuckDB a view: it is inlined into final_training's single pass, so the
-    events are scanned, deduplicated and sorted once (scripts/benchmark.py); its
-    data tests and the int_prospect__visitors table re-run the deduplication. On a
-    warehouse a table: the models and data tests that read the staged events then
-    read it instead of re-scanning (and, on BigQuery, re-billing) the raw events.
+    On DuckDB a view: it is inlined into int_prospect__targets_as_of_event, the
+    one table of the chain, so the events are scanned, deduplicated and sorted
+    once (scripts/benchmark.py); no data test reads it (they read that table), and
+    only the batch scores (prospect_scores, off by default) read it again. On a
+    warehouse a table: what reads the staged events then reads it instead of
+    re-scanning (and, on BigQuery, re-billing) the raw events.
 -#}
 {{ config(materialized=('view' if target.type == 'duckdb' else 'table')) }}
 {%- set history_only = prospect_scoring.history_only_event_names() %}
