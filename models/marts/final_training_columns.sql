@@ -7,11 +7,21 @@
     the build (build_invocation_id) and the number of final_training rows it saw
     (training_row_count), which fit.py checks against the table it reads.
 -#}
+{#- The identifiers' and is_label_mature's descriptions are final_training's own (its yml's doc
+    blocks, read from the graph when the model runs), not a second copy. -#}
+{%- set documented = {} -%}
+{%- if execute -%}
+    {%- for node in (graph.get('nodes') or {}).values() if node.resource_type == 'model' and node.package_name == 'prospect_scoring' and node.name == 'final_training' -%}
+        {%- for name, column in node.columns.items() -%}
+            {%- do documented.update({name: column.description | trim | replace('\n', ' ')}) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+{%- endif -%}
 {%- set columns = [
-    {'name': 'event_id', 'role': 'identifier', 'data_type': 'string', 'description': 'Unique identifier of the event (the prediction point).'},
-    {'name': 'domain_userid', 'role': 'identifier', 'data_type': 'string', 'description': 'Snowplow first-party cookie id of the visitor.'},
-    {'name': 'derived_tstamp', 'role': 'identifier', 'data_type': 'timestamp', 'description': 'When the event happened (UTC).'},
-    {'name': 'event_name', 'role': 'identifier', 'data_type': 'string', 'description': 'Snowplow event name.'},
+    {'name': 'event_id', 'role': 'identifier', 'data_type': 'string', 'description': documented.get('event_id', '')},
+    {'name': 'domain_userid', 'role': 'identifier', 'data_type': 'string', 'description': documented.get('domain_userid', '')},
+    {'name': 'derived_tstamp', 'role': 'identifier', 'data_type': 'timestamp', 'description': documented.get('derived_tstamp', '')},
+    {'name': 'event_name', 'role': 'identifier', 'data_type': 'string', 'description': documented.get('event_name', '')},
 ] -%}
 {%- for attribute in prospect_scoring.attributes() -%}
     {%- do columns.append({
@@ -25,7 +35,7 @@
 {%- do columns.append({'name': prospect_scoring.target_column_name(), 'role': 'target', 'data_type': 'boolean',
     'description': 'The visitor converts (' ~ prospect_scoring.conversion_event() ~ ') within ' ~ prospect_scoring.horizon_seconds() ~ ' whole seconds after this event.'}) -%}
 {%- do columns.append({'name': 'is_label_mature', 'role': 'label_maturity', 'data_type': 'boolean',
-    'description': 'The target is known: positive, or the observed data covers the whole horizon.'}) -%}
+    'description': documented.get('is_label_mature', '')}) -%}
 {%- set string_type = dbt.type_string() -%}
 
 with

@@ -88,6 +88,8 @@ class Build:
     output: str
     db_path: Path
     ancestors: frozenset[str]
+    unit_tests: frozenset[str]  # the project's enabled unit tests (manifest)
+    unit_test_statuses: dict[str, str]  # what the build ran, by unique_id
 
 
 def _ancestors(manifest: dict[str, Any], node: str) -> frozenset[str]:
@@ -106,8 +108,12 @@ def _build(work: Path, dbt_vars: dict[str, Any]) -> Build:
     db_path = work / "fresh.duckdb"
     result = run_dbt(["build"], db_path, work, dbt_vars=dbt_vars)
     manifest = json.loads((work / "target" / "manifest.json").read_text())
+    run_results = json.loads((work / "target" / "run_results.json").read_text())
     return Build(result.returncode, result.stdout[-6000:] + result.stderr[-2000:], db_path,
-                 _ancestors(manifest, "model.prospect_scoring.final_training"))
+                 _ancestors(manifest, "model.prospect_scoring.final_training"),
+                 frozenset(u for u, t in manifest["unit_tests"].items() if t["config"].get("enabled", True)),
+                 {r["unique_id"]: r["status"] for r in run_results["results"]
+                  if r["unique_id"].startswith("unit_test.")})
 
 
 @pytest.fixture(scope="module")
@@ -137,6 +143,16 @@ def test_fresh_build_passes_for_the_configuration(matrix: dict[str, Build], name
     assert [c for c, _ in _contract(build.db_path)] == table_columns
     if name != "readme_recommended":
         assert rows > 0
+
+
+@pytest.mark.parametrize("name", list(CONFIGURATIONS))
+def test_every_unit_test_ran_and_passed_under_the_configuration(matrix: dict[str, Build], name: str) -> None:
+    """Unit tests pin the vars they depend on (overrides: vars), so under a user's vars every one
+    of them still runs (none skipped, none disabled) and passes."""
+    build = matrix[name]
+    assert len(build.unit_tests) >= 29
+    assert set(build.unit_test_statuses) == build.unit_tests
+    assert {u: s for u, s in build.unit_test_statuses.items() if s != "pass"} == {}
 
 
 def test_the_configuration_shapes_features_and_label(matrix: dict[str, Build]) -> None:

@@ -74,14 +74,35 @@ def test_the_data_tests_fail_on_broken_tables(sample_build: SampleBuild, tmp_pat
         con.execute(f"update {targets} set target_had_submit_form_next1h = true, is_label_mature = false "
                     f"where event_uuid = (select max(event_uuid) from {targets} where is_row_event "
                     "and is_before_first_conversion and is_eligible)")
-    result = run_dbt(["test", "--exclude-resource-type", "unit_test", "--select",
+        # two visitors with one event each (no earlier event, nothing to step from): one counts
+        # a pricing view it cannot have seen, the other has no customers-views count at all
+        single, other_single = (r[0] for r in con.execute(
+            f"select domain_userid from {targets} where domain_userid <> ? group by 1 having count(*) = 1 "
+            "order by 1 limit 2", [visitor]).fetchall())
+        con.execute(f"update {targets} set num_pricing_views = 1 where domain_userid = ?", [single])
+        con.execute(f"update {targets} set num_customers_views = null where domain_userid = ?", [other_single])
+    result = run_dbt(["test", "--exclude-resource-type", "unit_test", "--store-failures", "--select",
                       f"{targets} final_training"], db_path, tmp_path)
     assert result.returncode != 0
     run_results = json.loads((tmp_path / "target" / "run_results.json").read_text())
-    failed = {r["unique_id"].split(".")[2].split("_int_prospect")[0].split("_final_training")[0]
+    failed = {r["unique_id"].split(".")[2].split("_int_prospect")[0].split("_final_training")[0]: r
               for r in run_results["results"] if r["status"] == "fail"}
-    assert failed == {"prospect_scoring_counters_are_consistent", "prospect_scoring_stored_event_ids_are_unique",
-                      "prospect_scoring_labels_are_consistent"}, failed
+    assert set(failed) == {"prospect_scoring_counters_are_consistent", "prospect_scoring_stored_event_ids_are_unique",
+                           "prospect_scoring_labels_are_consistent"}, set(failed)
+    # Each rule of the counters' test is what caught its row (the stored failures):
+    # the decrease, the count above the earlier events, the null.
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        offending = con.execute(
+            "select num_page_views, num_page_views__step, num_pricing_views, num_customers_views, "
+            f"timeline__earlier_events from {failed['prospect_scoring_counters_are_consistent']['relation_name']} "
+            "order by all").fetchall()
+    assert len(offending) == 3, offending
+    decrease = [r for r in offending if r[1] is not None and r[1] < 0]
+    exceeds = [r for r in offending if r[2] is not None and r[2] > r[4]]
+    missing = [r for r in offending if r[3] is None]
+    assert len(decrease) == 1 and decrease[0][0] == 0 and decrease[0][4] >= 2, offending
+    assert exceeds == [(0, None, 1, 0, 0)], offending
+    assert len(missing) == 1 and missing[0][4] == 0 and missing[0][1] is None, offending
 
 
 @pytest.fixture(scope="module")
