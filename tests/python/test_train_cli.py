@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import json
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -104,6 +106,14 @@ def test_console_script_points_at_the_command_line() -> None:
     scripts = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["scripts"]
     module, _, function = scripts["prospect-train"].partition(":")
     assert callable(getattr(importlib.import_module(module), function))
+
+
+def test_usage_names_the_command_the_user_ran() -> None:
+    """`prospect-train --help` says prospect-train, `python train/fit.py --help` says fit.py."""
+    script = Path(sys.executable).parent / "prospect-train"
+    console = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60, env=clean_env())
+    assert console.returncode == 0 and console.stdout.startswith("usage: prospect-train "), console.stdout[:200]
+    assert run_fit(["--help"], env=clean_env()).stdout.startswith("usage: fit.py ")
 
 
 def test_no_sys_path_edits_in_the_package_or_scripts() -> None:

@@ -197,6 +197,11 @@ def test_time_split_horizon_shorter_than_the_builds(env: dict, capsys: pytest.Ca
         (("--horizon-seconds", "0"), "--horizon-seconds"),
         (("--regularization-c", "0"), "--regularization-c"),
         (("--regularization-c", "nan"), "--regularization-c"),
+        # options that would not apply: refused, not silently ignored
+        (("--model", "hgb", "--numeric-transform", "log1p"), "--numeric-transform applies to --model logreg only"),
+        (("--model", "hgb", "--regularization-c", "0.1"), "--regularization-c applies to --model logreg only"),
+        (("--horizon-seconds", "3600"), "--horizon-seconds applies to --split time only"),
+        (("--split", "rows", "--horizon-seconds", "3600"), "with --split rows it would change nothing"),
     ],
 )
 def test_bad_model_options(env: dict, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str) -> None:

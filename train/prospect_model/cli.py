@@ -13,6 +13,7 @@ import logging
 import math
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from .defaults import (
     CLASS_WEIGHTS,
@@ -102,8 +103,10 @@ def _int_between(low: int, high: int) -> Callable[[str], int]:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (``--help`` documents every option)."""
+    invoked_as = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
     parser = _Parser(
-        prog="fit.py",
+        # `python train/fit.py` or the console script `prospect-train`, as the user typed it.
+        prog=invoked_as if invoked_as in ("fit.py", "prospect-train") else "fit.py",
         description=(
             "Train the prospect-scoring model on the final_training table built by dbt: a "
             "scikit-learn Pipeline (preprocessing built from the final_training_columns contract, "
@@ -159,9 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
         "one-hot categories; 'hgb': HistGradientBoostingClassifier with native categorical support.",
     )
     parser.add_argument(
-        "--numeric-transform", choices=NUMERIC_TRANSFORMS, default=DEFAULT_NUMERIC_TRANSFORM,
+        "--numeric-transform", choices=NUMERIC_TRANSFORMS, default=None,
         help="logreg only: transform of numeric features before scaling: 'asinh' (default; like log "
-        "for large counts), 'log1p', or 'none' (raw values, no scaling: the tutorial's inputs).",
+        "for large counts), 'log1p', or 'none' (raw values, no scaling: the tutorial's inputs). "
+        "Refused with --model hgb (trees read raw values).",
     )
     parser.add_argument(
         "--class-weight", choices=CLASS_WEIGHTS, default=DEFAULT_CLASS_WEIGHT,
@@ -171,7 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--regularization-c", type=_positive_float, default=None, metavar="C",
         help="logreg only: inverse L2 regularisation strength (default: chosen among 0.001..10 by a "
-        "visitor-grouped inner cross-validation of the rows being fitted, lowest log loss).",
+        "visitor-grouped inner cross-validation of the rows being fitted, lowest log loss). "
+        "Refused with --model hgb.",
     )
     parser.add_argument(
         "--threshold", type=_threshold, default=None, metavar="P",
@@ -189,13 +194,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--horizon-seconds", type=_int_between(1, 365 * 86400), default=None, metavar="S",
-        help="Label horizon for --split time (default: as stated in final_training_columns).",
+        help="--split time only: label horizon that sets the training side's maturity cut (default: "
+        "as stated in final_training_columns). Refused with another --split.",
     )
     parser.add_argument(
         "--verbose", "-v", action="store_true",
         help="Log debug details and show tracebacks of errors.",
     )
     return parser
+
+
+def _check_option_combinations(args: argparse.Namespace) -> None:
+    """Options that would not apply to the chosen model or split are refused, not silently ignored."""
+    if args.model == "hgb":
+        for option, value in (("--numeric-transform", args.numeric_transform),
+                              ("--regularization-c", args.regularization_c)):
+            if value is not None:
+                raise _UsageError(f"{option} applies to --model logreg only; gradient-boosted trees (hgb) "
+                                  "read raw values and have no L2 strength. Drop it, or use --model logreg")
+    if args.horizon_seconds is not None and args.split != "time":
+        raise _UsageError(f"--horizon-seconds applies to --split time only (it sets the training side's "
+                          f"maturity cut); with --split {args.split} it would change nothing. Drop it, or "
+                          "use --split time")
 
 
 def configure_logging(verbose: bool) -> None:
@@ -233,6 +253,7 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        _check_option_combinations(args)
     except _UsageError as exc:
         print(f"error: {exc} (see --help)", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -253,7 +274,7 @@ def _main(argv: Sequence[str] | None) -> int:
         seed=args.seed,
         split=args.split,
         model=args.model,
-        numeric_transform=args.numeric_transform,
+        numeric_transform=args.numeric_transform or DEFAULT_NUMERIC_TRANSFORM,
         class_weight=args.class_weight,
         threshold=args.threshold,
         cv_folds=args.cv_folds,
