@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from prospect_model.profiles import resolve_target
 from prospect_model.readers import open_reader
 from prospect_model.reading import prepare_training_data, read_training_table
 from prospect_model.server import main as serve_main
-from prospect_model.serving import FeatureContract, ServingError, ServingModel, attribute_name
+from prospect_model.serving import MODEL_DIR_ENV, FeatureContract, ServingError, ServingModel, attribute_name
 
 GROUP = "prospect_scoring_v1"
 
@@ -280,6 +281,7 @@ def test_qualified_and_plain_names_are_the_same_attribute(rich: dict[str, Any]) 
         ({"num_page_views": float("inf")}, "attribute num_page_views must be a finite number"),
         ({"num_page_views": 10**400}, "attribute num_page_views must be a finite number"),
         ({"num_page_views": -5}, "attribute num_page_views is a counter: it cannot be negative"),
+        ({"num_page_views": 2.5}, "attribute num_page_views is a counter: it must be a whole number, not 2.5"),
         ({"num_sessions": 3}, "attribute num_sessions must be a list (a unique_list, used by its length), not a number 3"),
         ({"is_mobile": 1}, "attribute is_mobile must be true or false, not a number 1"),
         ({"is_mobile": "true"}, 'attribute is_mobile must be true or false, not a string "true"'),
@@ -292,6 +294,29 @@ def test_a_value_of_the_wrong_type_is_a_clear_error(rich: dict[str, Any], attrib
     with pytest.raises(ServingError) as error:
         model.score(attributes)
     assert str(error.value).startswith(message) and "\n" not in str(error.value)
+
+
+def test_counts_and_times_since_are_checked_by_their_aggregation(rich: dict[str, Any]) -> None:
+    """A whole float counts (Signals may send 3.0); a time since an earlier event is never negative."""
+    model = ServingModel.load(rich["models"]["logreg"])
+    assert model.score({"num_page_views": 3.0}).score == model.score({"num_page_views": 3}).score
+    since = FeatureContract.from_metadata({"name": "t", "feature_kind": "numeric", "aggregation": "time_since_last"},
+                                          "m")
+    assert since.model_value(0.5) == 0.5 and since.model_value(0) == 0.0
+    with pytest.raises(ServingError, match="attribute t is a time_since_last: it cannot be negative, not -1.5"):
+        since.model_value(-1.5)
+
+
+def test_a_request_of_unknown_names_only_is_refused_when_asked(rich: dict[str, Any]) -> None:
+    """The API's callers: misspelled names alone would be scored on defaults. An empty object (no
+    history) and Signals' answer for an unseen visitor (its key only) are scored on defaults."""
+    model = ServingModel.load(rich["models"]["logreg"])
+    with pytest.raises(ServingError, match=r"none of the attributes given is a feature of this model \(unknown: "
+                                           r"'num_page_view', 'pricing_views'\); its features are num_page_views"):
+        model.score({"num_page_view": 3, "pricing_views": 1}, require_known=True)
+    assert model.score({}, require_known=True).defaulted == model.features
+    assert model.score({"domain_userid": "abc"}).ignored == ["domain_userid"]
+    assert model.score({"num_page_view": 3, "num_page_views": 3}, require_known=True).ignored == ["num_page_view"]
 
 
 def test_attributes_must_be_an_object(rich: dict[str, Any]) -> None:
@@ -386,3 +411,17 @@ def test_a_bad_port_is_one_line_before_anything_starts(port: str, capsys: pytest
     err = capsys.readouterr().err
     assert err.startswith("error: argument --port: ") and len(err.strip().splitlines()) == 1
 
+
+
+def test_a_port_in_use_is_one_line_before_uvicorn_starts(rich: dict[str, Any], capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(MODEL_DIR_ENV, "unset-by-the-test")  # main() sets it; restored afterwards
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        rc = serve_main(["--model-dir", str(rich["models"]["logreg"]), "--host", "127.0.0.1", "--port", str(port)])
+    err = capsys.readouterr().err
+    assert rc == 2, err
+    assert err.strip() == f"error: cannot listen on 127.0.0.1:{port}: the port is in use (another prospect-serve?); " \
+                          "choose another with --port"

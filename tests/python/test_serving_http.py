@@ -123,6 +123,12 @@ def test_bad_bodies_get_422_with_a_message(served: Served, body: Any) -> None:
     assert isinstance(response.json()["error"], str) and response.json()["error"]
 
 
+def test_attributes_none_of_which_is_a_feature_get_422(served: Served) -> None:
+    response = post(served, {"attributes": {"num_page_view": 3}})
+    assert response.status_code == 422, response.text
+    assert response.json()["error"].startswith("none of the attributes given is a feature of this model")
+
+
 def test_invalid_json_and_oversized_bodies_are_rejected(served: Served) -> None:
     broken = httpx.post(f"{served.url}/predict", content=b"{not json", timeout=TIMEOUT,
                         headers={"content-type": "application/json"})
@@ -132,4 +138,17 @@ def test_invalid_json_and_oversized_bodies_are_rejected(served: Served) -> None:
     response = post(served, big)
     assert response.status_code == 413, response.text
     assert "error" in response.json()
+    # streamed in chunks, without a content-length: the same 413, not a body-parsing 400
+    def chunks():
+        payload = json.dumps(big).encode()
+        for start in range(0, len(payload), 1000):
+            yield payload[start:start + 1000]
+    chunked = httpx.post(f"{served.url}/predict", content=chunks(), timeout=TIMEOUT,
+                         headers={"content-type": "application/json"})
+    assert chunked.status_code == 413, chunked.text
+    assert chunked.json()["error"] == "request body larger than 4096 bytes"
+    small = json.dumps({"attributes": {"num_page_views": 2}}).encode()
+    streamed = httpx.post(f"{served.url}/predict", content=iter([small[:10], small[10:]]), timeout=TIMEOUT,
+                          headers={"content-type": "application/json"})
+    assert streamed.status_code == 200, streamed.text
     assert httpx.get(f"{served.url}/health", timeout=TIMEOUT).status_code == 200  # still serving

@@ -27,8 +27,10 @@ once, when the app is created.
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
+import socket
 import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -147,12 +149,9 @@ class ServerSettings:
 # --------------------------------------------------------------------------- body size limit
 
 
-class _BodyTooLarge(Exception):
-    pass
-
-
 class BodySizeLimit:
-    """ASGI middleware: 413 for a request body over ``max_bytes`` (declared or streamed)."""
+    """ASGI middleware: 413 for a request body over ``max_bytes`` (declared by content-length, or
+    streamed in chunks: then read here, at most ``max_bytes``, and replayed to the app)."""
 
     def __init__(self, app: Callable[..., Awaitable[None]], max_bytes: int) -> None:
         self.app = app
@@ -176,29 +175,32 @@ class BodySizeLimit:
                 if not value.isdigit() or int(value) > self.max_bytes:
                     await self._reject(send)
                     return
+        # A streamed (chunked) body is read here, up to the limit, before the app sees it: an
+        # exception raised inside the app's own body reading would reach the client as a 400.
+        chunks: list[bytes] = []
         received = 0
-        started = False
-
-        async def limited_receive() -> dict:
-            nonlocal received
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _BodyTooLarge
-            return message
-
-        async def tracked_send(message: dict) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracked_send)
-        except _BodyTooLarge:
-            if not started:
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > self.max_bytes:
                 await self._reject(send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        replayed = False
+
+        async def replay() -> dict:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
 
 
 # --------------------------------------------------------------------------- the app
@@ -285,7 +287,9 @@ def create_app(model: ServingModel, settings: ServerSettings | None = None,
         else:
             attributes = body.attributes or {}
             source = "attributes"
-        result = model.score(attributes)
+        # The caller's own names must include a feature; Signals' answer for a visitor it has not
+        # seen carries only the entity key, and that visitor gets the defaults.
+        result = model.score(attributes, require_known=source == "attributes")
         return {
             "score": result.score, "threshold": result.threshold, "is_prospect": result.is_prospect,
             "model": version, "inputs": result.inputs, "defaulted": result.defaulted,
@@ -369,6 +373,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why uvicorn could not bind ``host:port`` (a port in use, an unknown host), or None.
+
+    Checked before uvicorn starts, so that the user gets one line and exit 2 instead of
+    uvicorn's log and exit 3. Bound as uvicorn binds (SO_REUSEADDR), then released.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (OSError, UnicodeError) as exc:
+        return f"unknown host ({exc})"
+    family, kind, protocol, _, address = infos[0]
+    with socket.socket(family, kind, protocol) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return "the port is in use (another prospect-serve?); choose another with --port"
+            return exc.strerror or str(exc)
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``prospect-serve``."""
     try:
@@ -387,6 +413,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         ServerSettings.from_env()
     except ServingError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    problem = _cannot_listen(args.host, args.port)
+    if problem:
+        print(f"error: cannot listen on {args.host}:{args.port}: {problem}", file=sys.stderr)
         return 2
     import uvicorn
 

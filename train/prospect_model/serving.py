@@ -54,6 +54,11 @@ FEATURE_KINDS = ("numeric", "boolean", "categorical")
 SERVING_TRANSFORMS = (None, "length")
 
 
+#: Aggregations whose value counts events or values: whole numbers >= 0.
+COUNT_AGGREGATIONS: tuple[str, ...] = ("counter", "approx_count_distinct")
+#: Aggregations whose value is a time since an earlier event: >= 0.
+TIME_SINCE_AGGREGATIONS: tuple[str, ...] = ("time_since_first", "time_since_last")
+
 class ServingError(ValueError):
     """Bad input for scoring (or an unusable model folder); ``str(error)`` is one line."""
 
@@ -178,9 +183,13 @@ class FeatureContract:
                 raise ServingError(f"attribute {self.name} must be a finite number, not {_short(value)}") from None
             if not math.isfinite(number):
                 raise ServingError(f"attribute {self.name} must be a finite number, not {value!r}")
-            if number < 0 and self.aggregation in ("counter", "approx_count_distinct"):
+            if number < 0 and self.aggregation in COUNT_AGGREGATIONS + TIME_SINCE_AGGREGATIONS:
                 raise ServingError(
                     f"attribute {self.name} is a {self.aggregation}: it cannot be negative, not {value!r}"
+                )
+            if self.aggregation in COUNT_AGGREGATIONS and not number.is_integer():
+                raise ServingError(
+                    f"attribute {self.name} is a {self.aggregation}: it must be a whole number, not {value!r}"
                 )
             return number
         if self.feature_kind == "boolean":
@@ -349,8 +358,12 @@ class ServingModel:
 
     # ------------------------------------------------------------------ input
 
-    def prepare(self, attributes: Mapping[str, Any]) -> PreparedInput:
-        """One visitor's attribute values -> the model's input values (see the module doc)."""
+    def prepare(self, attributes: Mapping[str, Any], *, require_known: bool = False) -> PreparedInput:
+        """One visitor's attribute values -> the model's input values (see the module doc).
+
+        ``require_known``: a non-empty mapping none of whose names is a feature is refused (a
+        caller's misspellings, or another model's attributes, would be scored on defaults alone).
+        """
         if not isinstance(attributes, Mapping):
             raise ServingError(f"attributes must be an object of name: value, not {_type_name(attributes)}")
         raw: dict[str, Any] = {}
@@ -369,6 +382,13 @@ class ServingModel:
                 )
             raw[name] = value
             seen_as[name] = key
+        if require_known and ignored and not raw:
+            # A request whose every name is unknown would be scored on defaults alone (a misspelling,
+            # or another model's attributes); an empty object is a visitor without history.
+            raise ServingError(
+                f"none of the attributes given is a feature of this model (unknown: {', '.join(map(repr, ignored[:5]))}"
+                f"{', ...' if len(ignored) > 5 else ''}); its features are {', '.join(c.name for c in self.contract)}"
+            )
         values: dict[str, Any] = {}
         defaulted: list[str] = []
         for contract in self.contract:
@@ -410,9 +430,9 @@ class ServingModel:
             return self._fast.predict(rows)
         return self.predict_frame(self.frame(rows))
 
-    def score(self, attributes: Mapping[str, Any]) -> Score:
-        """Score one visitor's attribute values."""
-        prepared = self.prepare(attributes)
+    def score(self, attributes: Mapping[str, Any], *, require_known: bool = False) -> Score:
+        """Score one visitor's attribute values (``require_known``: as :meth:`prepare`)."""
+        prepared = self.prepare(attributes, require_known=require_known)
         with np.errstate(invalid="ignore", divide="ignore"):
             try:
                 value = float(self.predict_rows([prepared.values])[0])
