@@ -7,6 +7,7 @@ Every case runs on its own fresh database and folder, all in one dbt process
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from dataclasses import dataclass
@@ -474,6 +475,19 @@ def test_bad_var_stops_dbt_with_a_message_naming_it(runs: dict[str, Run], index:
     assert result.returncode != 0
     assert BAD_VARS[index][1] in _output(result)
     assert "OK created" not in result.stdout
+
+
+def test_a_database_file_in_use_is_one_line(tmp_path: Path) -> None:
+    """Plain `dbt build` while another process (here this one) holds the DuckDB file: the
+    project's plugin names the file and what to do, instead of DuckDB's traceback."""
+    db_path = tmp_path / "busy.duckdb"
+    with duckdb.connect(str(db_path)) as holder:
+        holder.execute("create table t as select 1 as x")
+        result = run_dbt(["build", "--select", "stg_snowplow__events"], db_path, tmp_path)
+    output = _output(result)
+    assert result.returncode != 0
+    assert f"The DuckDB file {db_path} is in use by another process (PID {os.getpid()}): close it" in output
+    assert "Traceback" not in output
 
 
 def test_missing_events_file(runs: dict[str, Run]) -> None:

@@ -18,10 +18,13 @@ DuckDB's error.
 from __future__ import annotations
 
 import codecs
+import os
+import struct
 import zlib
 from typing import Any
 
 from dbt.adapters.duckdb.plugins import BasePlugin
+from dbt_common.exceptions import DbtRuntimeError
 
 #: The SQL name of the check.
 FUNCTION_NAME = "prospect_scoring_gzip_problem"
@@ -74,8 +77,50 @@ def _stream(path: str) -> tuple[bool, bool]:
     return read_any, member_open
 
 
+def lock_holder(path: str) -> int | None:
+    """The PID of another process holding a write lock on the DuckDB file ``path``, else None.
+
+    Asks the kernel (``fcntl`` ``F_GETLK``, the POSIX record lock DuckDB takes) without taking a lock.
+    Only call it before this process opens ``path`` itself: closing any descriptor of a file drops
+    the process's own POSIX locks on it.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: DuckDB's own error then says it
+        return None
+    try:
+        handle = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None  # a new database, or one DuckDB will report itself
+    try:
+        request = struct.pack("hhqqi", fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
+        answer = fcntl.fcntl(handle, fcntl.F_GETLK, request)
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+    kind, _, _, _, pid = struct.unpack("hhqqi", answer)
+    return pid if kind != fcntl.F_UNLCK else None
+
+
 class Plugin(BasePlugin):
-    """Registers :data:`FUNCTION_NAME` on each DuckDB connection dbt opens."""
+    """Registers :data:`FUNCTION_NAME` on each DuckDB connection dbt opens; before the first one,
+    stops the run in one line when another process holds the database file."""
+
+    _checked_paths: set[str] = set()
+
+    def update_connection_config(self, creds: Any, config: dict[str, Any]) -> None:
+        path = str(getattr(creds, "path", "") or "")
+        if not path or path == ":memory:" or path.startswith("md:") or path in Plugin._checked_paths:
+            return
+        Plugin._checked_paths.add(path)  # once per process, before dbt's own connection exists
+        pid = lock_holder(path)
+        if pid is not None:
+            raise DbtRuntimeError(
+                f"The DuckDB file {path} is in use by another process (PID {pid}): close it (a DuckDB "
+                "shell, a notebook, a running dbt, fit.py or prospect-score) and run again, or point "
+                "DBT_DUCKDB_PATH at another file."
+            )
 
     def configure_connection(self, conn: Any) -> None:
         conn.create_function(
