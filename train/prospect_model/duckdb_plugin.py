@@ -21,7 +21,7 @@ import codecs
 import os
 import struct
 import zlib
-from typing import Any
+from typing import Any, ClassVar
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt_common.exceptions import DbtRuntimeError
@@ -107,7 +107,7 @@ class Plugin(BasePlugin):
     """Registers :data:`FUNCTION_NAME` on each DuckDB connection dbt opens; before the first one,
     stops the run in one line when another process holds the database file."""
 
-    _checked_paths: set[str] = set()
+    _checked_paths: ClassVar[set[str]] = set()
 
     def update_connection_config(self, creds: Any, config: dict[str, Any]) -> None:
         path = str(getattr(creds, "path", "") or "")
