@@ -110,10 +110,18 @@ def test_leftovers_of_interrupted_runs_and_an_older_layout_are_cleaned(tmp_path:
     (out / ".model.joblib.x1y2.tmp").write_bytes(b"temp of the old layout")
     (out / "model.joblib").write_bytes(b"plain file of the old layout")
     (out / "report.md").write_bytes(b"old report")
+    for name in ("model.joblib", "report.md"):
+        os.utime(out / name, (1.7e9, 1.7e9))
     write_artifacts(out, {"model.joblib": b"new", "report.md": b"new report"})
     assert sorted(p.name for p in out.iterdir()) == ["current", "model.joblib", "report.md", "runs"]
     assert (out / "model.joblib").is_symlink() and (out / "model.joblib").read_bytes() == b"new"
-    assert [p.name.startswith(".") for p in (out / "runs").iterdir()] == [False]
+    # the older layout's files are kept as a run of their own, dated by their time, not overwritten
+    runs = sorted(p.name for p in (out / "runs").iterdir())
+    assert len(runs) == 2 and not any(name.startswith(".") for name in runs)
+    previous = out / "runs" / runs[0]
+    assert previous.name.startswith("20231114T") and previous.name.endswith("-previous-layout")
+    assert snapshot(previous) == {"model.joblib": b"plain file of the old layout", "report.md": b"old report"}
+    assert (out / "current").resolve() == (out / "runs" / runs[1]).resolve()
 
 
 def test_links_of_files_the_new_run_lacks_are_removed(tmp_path: Path) -> None:

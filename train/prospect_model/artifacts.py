@@ -15,7 +15,9 @@ stays a valid path. A failure before the switch leaves the previous run in use
 and removes what it wrote. Every run cleans leftovers: hidden ``.tmp`` files and
 directories of interrupted runs, and all but the :data:`~.defaults.RUNS_KEPT`
 newest runs (never the current one). Files of an older layout (plain files at the
-top level) are replaced by the links.
+top level with the names of this run's files) are not lost: after the switch they
+move into ``runs/<id from their time>-previous-layout/``, a run of their own (the
+previous model stays at hand), and the links take their places.
 """
 
 from __future__ import annotations
@@ -134,6 +136,7 @@ def write_artifacts(output_dir: str | os.PathLike[str], files: Mapping[str, byte
         raise
     written = []
     try:
+        _keep_older_layout(directory, [name for name in files if _is_plain_file(directory / name)])
         for name in files:
             _replace_with_link(directory / name, f"{CURRENT}/{name}")
             written.append(directory / name)
@@ -147,6 +150,28 @@ def write_artifacts(output_dir: str | os.PathLike[str], files: Mapping[str, byte
         ) from exc
     log.debug("switched %s to run %s (previous: %s)", directory, run_id, previous.name if previous else "none")
     return written
+
+
+def _is_plain_file(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
+
+
+def _keep_older_layout(directory: Path, names: list[str]) -> Path | None:
+    """Move the older layout's plain files ``names`` into a run directory of their own.
+
+    Its id sorts by the files' time (the newest modification), so the usual retention applies.
+    """
+    if not names:
+        return None
+    newest = max((directory / name).stat().st_mtime for name in names)
+    stamp = datetime.fromtimestamp(newest, UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    kept = directory / RUNS_DIR / f"{stamp}-previous-layout"
+    kept.mkdir(exist_ok=True)
+    for name in names:
+        os.replace(directory / name, kept / name)
+    _fsync_directory(kept)
+    log.info("kept the older layout's files %s in %s", ", ".join(names), kept)
+    return kept
 
 
 def _remove_stale_links(directory: Path, names: set[str]) -> None:
