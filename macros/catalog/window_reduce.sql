@@ -20,7 +20,18 @@
 {% macro bigquery__window_reduce(agg_column, attribute) -%}
     {%- set agg = attribute.aggregation -%}
     {%- if agg in ['most_frequent', 'least_frequent'] and not prospect_scoring._running_mode_applies(attribute) -%}
-        {{- return('(select s.v from unnest(' ~ agg_column ~ ') as s where s.v is not null group by s.v order by count(*)' ~ (' desc' if agg == 'most_frequent' else '') ~ ', s.v limit 1)') -}}
+        {#- A clause a line (sqlfluff's layout.keyword_newline), in the select list's indentation. -#}
+        {%- set subquery -%}
+        (
+            select s.v
+            from unnest({{ agg_column }}) as s
+            where s.v is not null
+            group by s.v
+            order by count(*){{ ' desc' if agg == 'most_frequent' }}, s.v
+            limit 1
+        )
+        {%- endset -%}
+        {{- return(subquery) -}}
     {%- elif agg in ['approx_count_distinct', 'unique_list'] and attribute.period is not none -%}
         {{- return('(select count(distinct s.v) from unnest(' ~ agg_column ~ ') as s)') -}}
     {%- else -%}

@@ -4,7 +4,7 @@
 {%- endmacro %}
 
 {% macro default__instant_after(expression) -%}
-    {{ dbt.dateadd('microsecond', 1, expression) }}
+    {{ dbt.dateadd('microsecond', 1, expression) | trim }}
 {%- endmacro %}
 
 {#- DuckDB: an interval literal (dbt-duckdb's dateadd renders `interval 1 microsecond`, which sqlfluff cannot parse). -#}

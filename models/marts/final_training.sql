@@ -24,7 +24,7 @@ targets as (
 final_training as (
 
     select
-        {{ prospect_scoring.stored_event_id() }} as event_id,
+        {{ prospect_scoring.stored_event_id(alias='event_id') }},
         domain_userid,
         derived_tstamp,
         event_name,

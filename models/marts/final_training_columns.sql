@@ -11,7 +11,8 @@
     blocks, read from the graph when the model runs), not a second copy. -#}
 {%- set documented = {} -%}
 {%- if execute -%}
-    {%- for node in (graph.get('nodes') or {}).values() if node.resource_type == 'model' and node.package_name == 'prospect_scoring' and node.name == 'final_training' -%}
+    {%- for node in (graph.get('nodes') or {}).values()
+        if node.resource_type == 'model' and node.package_name == 'prospect_scoring' and node.name == 'final_training' -%}
         {%- for name, column in node.columns.items() -%}
             {%- do documented.update({name: column.description | trim | replace('\n', ' ')}) -%}
         {%- endfor -%}

@@ -172,6 +172,20 @@ EVERY_AGGREGATION: list[dict[str, Any]] = [
      "criteria": {"any": [_where("refr_medium", "is null"), _where("refr_medium", "=", "search")]}},
 ]
 
+#: A logreg snowplow__score_model over EVERY_AGGREGATION (a term of each kind: numeric with each transform,
+#: boolean, categorical), for compiling prospect_scores with that catalog (as `make lint` does with web_full).
+EVERY_AGGREGATION_SCORE_MODEL: dict[str, Any] = {"kind": "logreg", "intercept": -1.5, "threshold": 0.5, "terms": [
+    {"feature": "n_any_events", "kind": "numeric", "transform": "asinh", "weight": 0.5, "fill": 0.0, "mean": 1.0,
+     "scale": 2.0},
+    {"feature": "n_sessions", "kind": "numeric", "transform": "log1p", "weight": 0.25, "fill": 0.0, "mean": 1.0,
+     "scale": 1.5},
+    {"feature": "mean_se_value", "kind": "numeric", "transform": "none", "weight": 0.1, "fill": 0.0, "mean": 0.0,
+     "scale": 1.0},
+    {"feature": "last_is_mobile", "kind": "boolean", "weight": 0.125, "fill": 0.0, "mean": 0.1, "scale": 0.3},
+    {"feature": "first_external_medium", "kind": "categorical", "null_weight": 0.1, "other_weight": 0.0,
+     "values": [{"value": "search", "weight": 0.3}]},
+]}
+
 #: Columns of the atomic events that EVERY_AGGREGATION reads (besides the required ones).
 EVERY_AGGREGATION_COLUMNS = sorted({
     name

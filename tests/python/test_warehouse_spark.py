@@ -1,5 +1,6 @@
 """The Spark target proven on a real local Spark (dbt-spark, method: session), and the
-Databricks target checked by compilation (dbt-databricks, dummy credentials, no network).
+Databricks target checked by compilation (dbt-databricks, dummy credentials, no network:
+the compiled SQL passes scripts/check_compiled_sql.py and sqlfluff, compiled_sql_lint.py).
 
 Every Spark step runs in ONE process and JVM (scripts/emulators/spark_steps.py: dbt
 through its programmatic API dbtRunner, so every invocation reuses the one SparkSession
@@ -51,6 +52,7 @@ import yaml
 import bruteforce
 import catalogs
 import nasty_events
+from compiled_sql_lint import assert_lint_clean
 from dbt_harness import ALL_OPTIONS_VARS, PROJECT_DIR
 from emulators import load_table, servers
 from prospect_model.errors import TrainingError
@@ -502,10 +504,14 @@ def _databricks_env(**overrides: str) -> dict[str, str]:
 
 @warehouse
 def test_databricks_compiles_with_dummy_credentials_and_the_sql_passes(spark_venvs: None, tmp_path: Path) -> None:
+    """dbt compile --target databricks (the defaults, every option, every aggregation with a score model) needs no
+    workspace; the SQL dispatches to the spark__ forms, passes the checker and sqlfluff."""
     variants = {
         "default": None,
         "all_options": {**ALL_OPTIONS_VARS, "snowplow__app_ids": ["website", ODD_APP]},
-        "every_aggregation": {"snowplow__attributes": catalogs.EVERY_AGGREGATION},
+        # With a score model: prospect_scores and its test (spark__dateadd, instant_after) are compiled too.
+        "every_aggregation": {"snowplow__attributes": catalogs.EVERY_AGGREGATION,
+                              "snowplow__score_model": catalogs.EVERY_AGGREGATION_SCORE_MODEL},
     }
     # Every compile in one process (dbtRunner): one interpreter and dbt start-up instead of three.
     invocations = [["compile", "--no-populate-cache", "--target", "databricks", "--project-dir", str(PROJECT_DIR),
@@ -529,6 +535,10 @@ def test_databricks_compiles_with_dummy_credentials_and_the_sql_passes(spark_ven
     assert all(f in features.read_text() for f in ("min_by(", "max_by(", "collect_list(", "collect_set(")), features
     result = _check_compiled("databricks", *compiled)
     assert result.returncode == 0, _output(result)
+    # And sqlfluff passes in the Databricks dialect (Spark SQL's, extended): the spark__ macros, which `make lint`
+    # on DuckDB never renders (compiled_sql_lint.py).
+    seconds = assert_lint_clean("databricks", *compiled)
+    print(f"sqlfluff (databricks): {seconds:.1f} s")
 
 
 @warehouse
