@@ -5,9 +5,8 @@
         {#- The source's external_location (_snowplow__sources.yml, rendered without the
             project's macros) repeats the default file: what it reads must be what is checked here. -#}
         {%- set location = ((source_node.config.meta or {}).get('external_location') or source_node.meta.get('external_location') or '') | trim -%}
-        {%- set reads_file = location.startswith("'") -%}
-        {%- if (events_file is none and reads_file) or (events_file is not none and location != "'" ~ (events_file | replace("'", "''")) ~ "'") -%}
-            {{ exceptions.raise_compiler_error("The events source reads " ~ location ~ " but the configuration names " ~ (events_file or 'a table') ~ ": models/staging/snowplow/_snowplow__sources.yml and macros/config/events_file.sql / sample_events_file.sql disagree. Keep the sample path the same in both.") }}
+        {%- if not prospect_scoring._source_reads_configured_file(location, events_file) -%}
+            {{ exceptions.raise_compiler_error("The events source reads " ~ location ~ " but the configuration names " ~ (events_file or 'a table') ~ ": the source's external_location (models/staging/snowplow/_snowplow__sources.yml, or an override in your dbt_project.yml) and snowplow__events_file (macros/config/events_file.sql, sample_events_file.sql) disagree. Set the file with snowplow__events_file only.") }}
         {%- endif -%}
     {%- endif -%}
     {%- if events_file is not none -%}

@@ -90,6 +90,7 @@ class Build:
     ancestors: frozenset[str]
     unit_tests: frozenset[str]  # the project's enabled unit tests (manifest)
     unit_test_statuses: dict[str, str]  # what the build ran, by unique_id
+    data_tests: frozenset[str]  # the data tests the build ran
 
 
 def _ancestors(manifest: dict[str, Any], node: str) -> frozenset[str]:
@@ -113,7 +114,8 @@ def _build(work: Path, dbt_vars: dict[str, Any]) -> Build:
                  _ancestors(manifest, "model.prospect_scoring.final_training"),
                  frozenset(u for u, t in manifest["unit_tests"].items() if t["config"].get("enabled", True)),
                  {r["unique_id"]: r["status"] for r in run_results["results"]
-                  if r["unique_id"].startswith("unit_test.")})
+                  if r["unique_id"].startswith("unit_test.")},
+                 frozenset(r["unique_id"] for r in run_results["results"] if r["unique_id"].startswith("test.")))
 
 
 @pytest.fixture(scope="module")
@@ -153,6 +155,14 @@ def test_every_unit_test_ran_and_passed_under_the_configuration(matrix: dict[str
     assert len(build.unit_tests) >= 29
     assert set(build.unit_test_statuses) == build.unit_tests
     assert {u: s for u, s in build.unit_test_statuses.items() if s != "pass"} == {}
+
+
+def test_is_eligible_is_tested_only_where_it_can_be_null(matrix: dict[str, Build]) -> None:
+    """Off, is_eligible is the literal true: its not_null test is not built (it could not fail)."""
+    def built(name: str) -> bool:
+        return any("not_null_int_prospect__targets_as_of_event_is_eligible" in t for t in matrix[name].data_tests)
+    assert built("visitor_filter") and built("readme_recommended") and built("visitor_filter_history_only")
+    assert not built("defaults") and not built("own_site") and not built("web_minimal")
 
 
 def test_the_configuration_shapes_features_and_label(matrix: dict[str, Build]) -> None:

@@ -35,9 +35,8 @@ BAD_VARS: list[tuple[dict[str, Any], str]] = [
     ({"snowplow__atomic_schema": "atomic'; drop table x; --"}, "var 'snowplow__atomic_schema' must be a plain identifier"),
     ({"snowplow__database": "my\"db"}, "var 'snowplow__database' must be a plain identifier"),
     ({"snowplow__events_table": "events.copy"}, "var 'snowplow__events_table' must be a plain identifier"),
-    # `-` is a BigQuery name's (quoted there), `$` a Snowflake one's: not plain on DuckDB.
-    ({"snowplow__atomic_schema": "my-schema"}, "var 'snowplow__atomic_schema' must be a plain identifier on duckdb"),
-    ({"snowplow__events_table": "events$1"}, "var 'snowplow__events_table' must be a plain identifier on duckdb"),
+    ({"snowplow__atomic_schema": "my schema"}, "var 'snowplow__atomic_schema' must be a plain identifier on duckdb "
+                                               "(letters, digits, _, -, $; no quotes, dots or spaces)"),
     ({"snowplow__events_file": " "}, "var 'snowplow__events_file' is an empty string. Unset it (null) to read the shipped sample"),
     ({"snowplow__start_date": "2024-03-05", "snowplow__end_date": "2024-03-01"},
      "var 'snowplow__end_date' (2024-03-01 00:00:00) must be later than snowplow__start_date"),
@@ -325,6 +324,9 @@ def _cases() -> dict[str, Callable[[Path], Invocation]]:
         "source_identifiers": invocation(["compile", "--inline", "{% for v, a in " + json.dumps(SOURCE_IDENTIFIERS)
                                           + " %}[{{ v }}@{{ a }}={{ prospect_scoring._source_identifier_ok(v, a)[0] }}]"
                                           "{% endfor %}"]),
+        "source_reads_configured_file": invocation(
+            ["compile", "--inline", "{% for l, f in " + json.dumps(SOURCE_LOCATIONS).replace("null", "none")
+             + " %}[{{ loop.index }}={{ prospect_scoring._source_reads_configured_file(l, f) }}]{% endfor %}"]),
         "missing_events_file": lambda d: Invocation(["build"], d / "db.duckdb", d,
                                                     {"snowplow__events_file": str(d / "nowhere" / "events.csv")}),
         "unreadable_events_file": with_file("events.parquet", b"this is not parquet" * 20, ["build"]),
@@ -444,9 +446,11 @@ def test_source_column_types_are_read_as_each_warehouse_writes_them(runs: dict[s
 #: (value, adapter) -> whether it is a plain source identifier there.
 SOURCE_IDENTIFIER_CASES: dict[tuple[str, str], bool] = {
     ("atomic", "duckdb"): True, ("_raw_2", "snowflake"): True, ("Atomic", "bigquery"): True,
-    ("my-project", "bigquery"): True, ("my-project", "snowflake"): False, ("my-project", "duckdb"): False,
-    ("my-project", "spark"): False, ("events$1", "snowflake"): True, ("$events", "snowflake"): False,
-    ("events$1", "bigquery"): False, ("events$1", "duckdb"): False, ("1events", "bigquery"): False,
+    # quoted by dbt there: DuckDB (its database is the file's stem), BigQuery, Databricks
+    ("my-project", "bigquery"): True, ("my-db", "duckdb"): True, ("my-catalog", "databricks"): True,
+    ("events$1", "duckdb"): True, ("my-project", "snowflake"): False, ("my-project", "spark"): False,
+    ("events$1", "snowflake"): True, ("$events", "snowflake"): False, ("events$1", "databricks"): False,
+    ("events$1", "bigquery"): False, ("1events", "bigquery"): False, ("-x", "duckdb"): False,
     ("a.b", "bigquery"): False, ("a b", "snowflake"): False, ("a`b", "bigquery"): False, ('a"b', "duckdb"): False,
     ("-x", "bigquery"): False,
 }
@@ -459,6 +463,28 @@ def test_source_identifiers_follow_each_adapters_plain_names(runs: dict[str, Run
     assert result.returncode == 0, _output(result)
     found = {(v, a): ok == "True" for v, a, ok in re.findall(r"\[([^\[\]@\n]+)@(\w+)=(\w+)\]", result.stdout)}
     assert found == SOURCE_IDENTIFIER_CASES
+
+
+#: (the source's rendered external_location, snowplow__events_file or None) -> whether they agree.
+SOURCE_LOCATION_CASES: list[tuple[str | None, str | None, bool]] = [
+    ("'seeds/snowplow_sample_events.csv'", "seeds/snowplow_sample_events.csv", True),
+    (" 'data/it''s.parquet' ", "data/it's.parquet", True),
+    ("'seeds/other.csv'", "seeds/snowplow_sample_events.csv", False),  # the two sample paths drifted
+    ("'seeds/snowplow_sample_events.csv'", None, False),  # the source reads a file, the checks a table
+    ('(select * from "db"."atomic"."events")', None, True),  # a table
+    (None, None, True),
+    ("read_parquet('s3://bucket/events/*.parquet', hive_partitioning = true)", None, True),  # a user's override
+    ("read_parquet('s3://bucket/*.parquet')", "data/events.parquet", False),
+]
+SOURCE_LOCATIONS = [[location, file] for location, file, _ in SOURCE_LOCATION_CASES]
+
+
+def test_the_source_must_read_the_configured_file(runs: dict[str, Run]) -> None:
+    """The start-of-run check of the source's external_location against snowplow__events_file."""
+    result = runs["source_reads_configured_file"].result
+    assert result.returncode == 0, _output(result)
+    found = re.findall(r"\[(\d+)=(\w+)\]", result.stdout)
+    assert [ok == "True" for _, ok in found] == [agrees for _, _, agrees in SOURCE_LOCATION_CASES]
 
 
 def test_a_numeric_column_outside_the_atomic_schema_aggregates_as_a_number(runs: dict[str, Run]) -> None:

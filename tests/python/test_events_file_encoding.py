@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import gzip
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -133,3 +136,41 @@ def test_gzip_problem_streams_the_file_in_pieces(
     assert duckdb_plugin.gzip_problem(str(path)) == expected
     assert duckdb_plugin.gzip_problem(None) is None
     assert duckdb_plugin.gzip_problem(str(tmp_path / "missing.csv.gz")) == "cannot be read (No such file or directory)"
+
+
+# --- the plugin's check of a database file another process holds ---------------------------------
+
+
+def test_the_lock_check_leaves_this_processs_own_lock_in_place(tmp_path: Path) -> None:
+    """The check reads the kernel's lock table and never opens the file: closing a descriptor
+    would drop the POSIX lock DuckDB holds in this process (dbt run in a notebook that has the
+    database open), and a second writer could then open it."""
+    import duckdb  # noqa: PLC0415 - the test's own connection
+
+    path = tmp_path / "held.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create table t as select 1 as x")
+        assert duckdb_plugin.lock_holder(str(path)) is None  # our own lock is no conflict
+        other = subprocess.run([sys.executable, "-c", f"import duckdb; duckdb.connect({str(path)!r})"],
+                               capture_output=True, text=True, timeout=60)
+        assert other.returncode != 0 and "lock" in other.stderr.lower(), other.stderr[-500:]
+        held = subprocess.run([sys.executable, "-c", "from prospect_model.duckdb_plugin import lock_holder; "
+                               f"print(lock_holder({str(path)!r}))"], capture_output=True, text=True, timeout=60)
+        assert held.stdout.strip() == str(os.getpid()), held.stderr[-500:]
+
+
+def test_the_lock_table_is_read_for_write_locks_on_this_file_only(tmp_path: Path) -> None:
+    path = tmp_path / "db.duckdb"
+    path.write_bytes(b"x")
+    info = os.stat(path)
+    file_id = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
+    table = tmp_path / "locks"
+    table.write_text(f"1: POSIX  ADVISORY  READ  111 {file_id} 0 EOF\n"
+                     f"2: POSIX  ADVISORY  WRITE 222 {file_id}9 0 EOF\n"
+                     f"3: -> POSIX  ADVISORY  WRITE 333 {file_id} 0 EOF\n"
+                     f"4: POSIX  ADVISORY  WRITE {os.getpid()} {file_id} 0 EOF\n")
+    assert duckdb_plugin.lock_holder(str(path), str(table)) is None
+    table.write_text(table.read_text() + f"5: POSIX  ADVISORY  WRITE 444 {file_id} 0 EOF\n")
+    assert duckdb_plugin.lock_holder(str(path), str(table)) == 444
+    assert duckdb_plugin.lock_holder(str(tmp_path / "missing.duckdb"), str(table)) is None
+    assert duckdb_plugin.lock_holder(str(path), str(tmp_path / "no-lock-table")) is None

@@ -305,6 +305,15 @@ def test_counts_and_times_since_are_checked_by_their_aggregation(rich: dict[str,
     assert since.model_value(0.5) == 0.5 and since.model_value(0) == 0.0
     with pytest.raises(ServingError, match="attribute t is a time_since_last: it cannot be negative, not -1.5"):
         since.model_value(-1.5)
+    # Signals' own answer: an event stamped ahead of its clock is no time ago; a distinct count is its estimate
+    assert since.model_value(-1.5, from_signals=True) == 0.0
+    distinct = FeatureContract.from_metadata({"name": "d", "feature_kind": "numeric",
+                                              "aggregation": "approx_count_distinct"}, "m")
+    assert distinct.model_value(2.5, from_signals=True) == 2.5
+    with pytest.raises(ServingError, match="attribute d is a approx_count_distinct: it must be a whole number"):
+        distinct.model_value(2.5)
+    with pytest.raises(ServingError, match="attribute d is a approx_count_distinct: it cannot be negative"):
+        distinct.model_value(-1, from_signals=True)
 
 
 def test_a_request_of_unknown_names_only_is_refused_when_asked(rich: dict[str, Any]) -> None:
@@ -315,7 +324,10 @@ def test_a_request_of_unknown_names_only_is_refused_when_asked(rich: dict[str, A
                                            r"'num_page_view', 'pricing_views'\); its features are num_page_views"):
         model.score({"num_page_view": 3, "pricing_views": 1}, require_known=True)
     assert model.score({}, require_known=True).defaulted == model.features
-    assert model.score({"domain_userid": "abc"}).ignored == ["domain_userid"]
+    # Signals' answer for a visitor it has not seen (the entity key only), posted by a caller: defaults
+    assert model.score({"domain_userid": "abc"}, require_known=True).ignored == ["domain_userid"]
+    with pytest.raises(ServingError, match=r"\(unknown: 'num_page_view'\)"):
+        model.score({"domain_userid": "abc", "num_page_view": 3}, require_known=True)
     assert model.score({"num_page_view": 3, "num_page_views": 3}, require_known=True).ignored == ["num_page_view"]
 
 
@@ -425,3 +437,20 @@ def test_a_port_in_use_is_one_line_before_uvicorn_starts(rich: dict[str, Any], c
     assert rc == 2, err
     assert err.strip() == f"error: cannot listen on 127.0.0.1:{port}: the port is in use (another prospect-serve?); " \
                           "choose another with --port"
+
+
+def test_the_port_check_binds_as_the_server_does() -> None:
+    """IPv4 and IPv6 are separate sockets (IPv6-only, as asyncio binds them): a port taken on
+    0.0.0.0 is in use for 0.0.0.0, 127.0.0.1 and localhost, and free for `::`."""
+    from prospect_model.server import _cannot_listen  # noqa: PLC0415
+
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))  # noqa: S104 - a test socket
+        taken.listen()
+        port = taken.getsockname()[1]
+        for host in ("0.0.0.0", "127.0.0.1", "localhost"):  # noqa: S104
+            assert _cannot_listen(host, port) == "the port is in use (another prospect-serve?); choose another " \
+                                                 "with --port", host
+        assert _cannot_listen("::", port) is None
+    assert _cannot_listen("127.0.0.1", port) is None
+    assert (_cannot_listen("no.such.host.invalid", port) or "").startswith("unknown host")

@@ -168,7 +168,13 @@ def _keep_older_layout(directory: Path, names: list[str]) -> Path | None:
     kept = directory / RUNS_DIR / f"{stamp}-previous-layout"
     kept.mkdir(exist_ok=True)
     for name in names:
-        os.replace(directory / name, kept / name)
+        # a second name for the same file (a copy where links are not possible): the top-level
+        # path stays valid until _replace_with_link swaps it for the link in one os.replace
+        (kept / name).unlink(missing_ok=True)
+        try:
+            os.link(directory / name, kept / name)
+        except OSError:
+            shutil.copy2(directory / name, kept / name)
     _fsync_directory(kept)
     log.info("kept the older layout's files %s in %s", ", ".join(names), kept)
     return kept

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import codecs
 import os
-import struct
 import zlib
+from pathlib import Path
 from typing import Any, ClassVar
 
 from dbt.adapters.duckdb.plugins import BasePlugin
@@ -77,30 +77,38 @@ def _stream(path: str) -> tuple[bool, bool]:
     return read_any, member_open
 
 
-def lock_holder(path: str) -> int | None:
+#: The kernel's table of file locks (Linux): read, so that no descriptor of the database is opened.
+PROC_LOCKS = "/proc/locks"
+
+
+def lock_holder(path: str, locks_table: str = PROC_LOCKS) -> int | None:
     """The PID of another process holding a write lock on the DuckDB file ``path``, else None.
 
-    Asks the kernel (``fcntl`` ``F_GETLK``, the POSIX record lock DuckDB takes) without taking a lock.
-    Only call it before this process opens ``path`` itself: closing any descriptor of a file drops
-    the process's own POSIX locks on it.
+    Reads the kernel's lock table (``/proc/locks``: ``1: POSIX ADVISORY WRITE <pid>
+    <major>:<minor>:<inode> 0 EOF``) for the file's device and inode. It never opens the file:
+    closing a descriptor of a file drops every POSIX lock this process holds on it, DuckDB's
+    own included (dbt run in a process that already has the database open). Without that table
+    (not Linux), or where the kernel names another device than ``stat`` does (an overlay
+    filesystem), it finds nothing and DuckDB's own error stands.
     """
     try:
-        import fcntl
-    except ImportError:  # not POSIX: DuckDB's own error then says it
-        return None
-    try:
-        handle = os.open(path, os.O_RDONLY)
+        info = os.stat(path)
+        table = Path(locks_table).read_text()
     except OSError:
-        return None  # a new database, or one DuckDB will report itself
-    try:
-        request = struct.pack("hhqqi", fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
-        answer = fcntl.fcntl(handle, fcntl.F_GETLK, request)
-    except OSError:
-        return None
-    finally:
-        os.close(handle)
-    kind, _, _, _, pid = struct.unpack("hhqqi", answer)
-    return pid if kind != fcntl.F_UNLCK else None
+        return None  # a new database, or no lock table
+    file_id = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
+    for line in table.splitlines():
+        fields = line.split()
+        # "<n>: <kind> <mode> <access> <pid> <file> <start> <end>"; "<n>: -> ..." are waiters, not holders
+        if len(fields) < 6 or fields[1] == "->" or fields[3] != "WRITE" or fields[5] != file_id:
+            continue
+        try:
+            pid = int(fields[4])
+        except ValueError:
+            continue
+        if pid > 0 and pid != os.getpid():
+            return pid
+    return None
 
 
 class Plugin(BasePlugin):
@@ -113,6 +121,8 @@ class Plugin(BasePlugin):
         path = str(getattr(creds, "path", "") or "")
         if not path or path == ":memory:" or path.startswith("md:") or path in Plugin._checked_paths:
             return
+        if getattr(creds, "retries", None):
+            return  # the profile asks dbt-duckdb to wait for the lock (retries: connect_attempts)
         Plugin._checked_paths.add(path)  # once per process, before dbt's own connection exists
         pid = lock_holder(path)
         if pid is not None:

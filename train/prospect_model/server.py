@@ -289,7 +289,7 @@ def create_app(model: ServingModel, settings: ServerSettings | None = None,
             source = "attributes"
         # The caller's own names must include a feature; Signals' answer for a visitor it has not
         # seen carries only the entity key, and that visitor gets the defaults.
-        result = model.score(attributes, require_known=source == "attributes")
+        result = model.score(attributes, require_known=source == "attributes", from_signals=source == "signals")
         return {
             "score": result.score, "threshold": result.threshold, "is_prospect": result.is_prospect,
             "model": version, "inputs": result.inputs, "defaulted": result.defaulted,
@@ -377,21 +377,33 @@ def _cannot_listen(host: str, port: int) -> str | None:
     """Why uvicorn could not bind ``host:port`` (a port in use, an unknown host), or None.
 
     Checked before uvicorn starts, so that the user gets one line and exit 2 instead of
-    uvicorn's log and exit 3. Bound as uvicorn binds (SO_REUSEADDR), then released.
+    uvicorn's log and exit 3. Binds as asyncio's server does (every address the host
+    resolves to, IPv6 sockets IPv6-only, an address the machine lacks skipped, SO_REUSEADDR),
+    then releases them.
     """
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except (OSError, UnicodeError) as exc:
         return f"unknown host ({exc})"
-    family, kind, protocol, _, address = infos[0]
-    with socket.socket(family, kind, protocol) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(address)
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                return "the port is in use (another prospect-serve?); choose another with --port"
-            return exc.strerror or str(exc)
+    probes: list[socket.socket] = []
+    try:
+        for family, kind, protocol, _, address in dict.fromkeys(infos):
+            probe = socket.socket(family, kind, protocol)
+            probes.append(probe)
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6 and hasattr(socket, "IPPROTO_IPV6"):
+                probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                if exc.errno == errno.EADDRNOTAVAIL:
+                    continue
+                if exc.errno == errno.EADDRINUSE:
+                    return "the port is in use (another prospect-serve?); choose another with --port"
+                return exc.strerror or str(exc)
+    finally:
+        for probe in probes:
+            probe.close()
     return None
 
 

@@ -54,6 +54,8 @@ FEATURE_KINDS = ("numeric", "boolean", "categorical")
 SERVING_TRANSFORMS = (None, "length")
 
 
+#: The attribute key of the Signals attributes (the entity); Signals' answer carries it.
+ENTITY_KEY = "domain_userid"
 #: Aggregations whose value counts events or values: whole numbers >= 0.
 COUNT_AGGREGATIONS: tuple[str, ...] = ("counter", "approx_count_distinct")
 #: Aggregations whose value is a time since an earlier event: >= 0.
@@ -158,10 +160,13 @@ class FeatureContract:
             return "true" if raw else "false"
         return str(raw)
 
-    def model_value(self, value: Any) -> Any:  # noqa: PLR0911 - one return per kind
-        """One attribute value (as Signals returns it) -> the value the model sees.
+    def model_value(self, value: Any, *, from_signals: bool = False) -> Any:  # noqa: PLR0911 - one return per kind
+        """One attribute value -> the value the model sees.
 
-        ``None`` means missing: the default. Raises :class:`ServingError` on a wrong type.
+        ``None`` means missing: the default. Raises :class:`ServingError` on a wrong type. A
+        caller's value must be what training computed (a whole count, a time since >= 0);
+        ``from_signals``: Signals' own value is taken as Signals computes it (a time since an
+        event stamped ahead of its clock is 0, a distinct count is its estimate).
         """
         if value is None:
             return self.default
@@ -183,11 +188,13 @@ class FeatureContract:
                 raise ServingError(f"attribute {self.name} must be a finite number, not {_short(value)}") from None
             if not math.isfinite(number):
                 raise ServingError(f"attribute {self.name} must be a finite number, not {value!r}")
+            if number < 0 and from_signals and self.aggregation in TIME_SINCE_AGGREGATIONS:
+                return 0.0
             if number < 0 and self.aggregation in COUNT_AGGREGATIONS + TIME_SINCE_AGGREGATIONS:
                 raise ServingError(
                     f"attribute {self.name} is a {self.aggregation}: it cannot be negative, not {value!r}"
                 )
-            if self.aggregation in COUNT_AGGREGATIONS and not number.is_integer():
+            if self.aggregation in COUNT_AGGREGATIONS and not number.is_integer() and not from_signals:
                 raise ServingError(
                     f"attribute {self.name} is a {self.aggregation}: it must be a whole number, not {value!r}"
                 )
@@ -358,11 +365,14 @@ class ServingModel:
 
     # ------------------------------------------------------------------ input
 
-    def prepare(self, attributes: Mapping[str, Any], *, require_known: bool = False) -> PreparedInput:
+    def prepare(self, attributes: Mapping[str, Any], *, require_known: bool = False,
+                from_signals: bool = False) -> PreparedInput:
         """One visitor's attribute values -> the model's input values (see the module doc).
 
-        ``require_known``: a non-empty mapping none of whose names is a feature is refused (a
-        caller's misspellings, or another model's attributes, would be scored on defaults alone).
+        ``require_known``: a mapping with names other than the entity key, none of which is a
+        feature, is refused (a caller's misspellings, or another model's attributes, would be
+        scored on defaults alone). ``from_signals``: the values are Signals' answer
+        (:meth:`FeatureContract.model_value`).
         """
         if not isinstance(attributes, Mapping):
             raise ServingError(f"attributes must be an object of name: value, not {_type_name(attributes)}")
@@ -382,12 +392,13 @@ class ServingModel:
                 )
             raw[name] = value
             seen_as[name] = key
-        if require_known and ignored and not raw:
+        unknown = [key for key in ignored if attribute_name(key) != ENTITY_KEY]
+        if require_known and unknown and not raw:
             # A request whose every name is unknown would be scored on defaults alone (a misspelling,
             # or another model's attributes); an empty object is a visitor without history.
             raise ServingError(
-                f"none of the attributes given is a feature of this model (unknown: {', '.join(map(repr, ignored[:5]))}"
-                f"{', ...' if len(ignored) > 5 else ''}); its features are {', '.join(c.name for c in self.contract)}"
+                f"none of the attributes given is a feature of this model (unknown: {', '.join(map(repr, unknown[:5]))}"
+                f"{', ...' if len(unknown) > 5 else ''}); its features are {', '.join(c.name for c in self.contract)}"
             )
         values: dict[str, Any] = {}
         defaulted: list[str] = []
@@ -395,7 +406,7 @@ class ServingModel:
             value = raw.get(contract.name)
             if value is None:
                 defaulted.append(contract.name)
-            values[contract.name] = contract.model_value(value)
+            values[contract.name] = contract.model_value(value, from_signals=from_signals)
         return PreparedInput(values=values, defaulted=defaulted, ignored=ignored)
 
     def frame(self, rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
@@ -430,9 +441,10 @@ class ServingModel:
             return self._fast.predict(rows)
         return self.predict_frame(self.frame(rows))
 
-    def score(self, attributes: Mapping[str, Any], *, require_known: bool = False) -> Score:
-        """Score one visitor's attribute values (``require_known``: as :meth:`prepare`)."""
-        prepared = self.prepare(attributes, require_known=require_known)
+    def score(self, attributes: Mapping[str, Any], *, require_known: bool = False,
+              from_signals: bool = False) -> Score:
+        """Score one visitor's attribute values (``require_known``, ``from_signals``: as :meth:`prepare`)."""
+        prepared = self.prepare(attributes, require_known=require_known, from_signals=from_signals)
         with np.errstate(invalid="ignore", divide="ignore"):
             try:
                 value = float(self.predict_rows([prepared.values])[0])

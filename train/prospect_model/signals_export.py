@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .serving import DEFAULT_MODEL_DIR, METADATA_FILE, MODEL_DIR_ENV, ServingError
+from .serving import DEFAULT_MODEL_DIR, ENTITY_KEY, METADATA_FILE, MODEL_DIR_ENV, ServingError
 
 log = logging.getLogger("prospect_model.signals_export")  # not __name__: also under python -m
 
@@ -42,7 +42,7 @@ DEFAULT_GROUP_VERSION = 1
 DEFAULT_SERVICE_NAME = "prospect_scoring"
 EXPORT_FILE = "signals_export.json"
 EXPORT_FORMAT = "prospect-signals-export/1"
-ATTRIBUTE_KEY = "domain_userid"
+ATTRIBUTE_KEY = ENTITY_KEY
 
 API_URL_ENV = "SNOWPLOW_SIGNALS_API_URL"
 #: The Signals SDK's ``Signals(api_url, api_key, api_key_id, org_id)``, from these variables.

@@ -8,8 +8,8 @@
     cohort reference date count from it.
     On DuckDB a view: it is inlined into int_prospect__targets_as_of_event, the
     one table of the chain, so the events are scanned, deduplicated and sorted
-    once (scripts/benchmark.py); no data test reads it (they read that table), and
-    only the batch scores (prospect_scores, off by default) read it again. On a
+    once (scripts/benchmark.py); the data tests read that table, and only the batch
+    scores (prospect_scores and its consistency test, off by default) read it again. On a
     warehouse a table: what reads the staged events then reads it instead of
     re-scanning (and, on BigQuery, re-billing) the raw events.
 -#}
