@@ -96,6 +96,39 @@ def test_without_the_plugin_a_latin1_gzip_file_is_still_named(tmp_path: Path) ->
     assert "OK created" not in result.stdout
 
 
+def test_a_parquet_file_damaged_inside_is_named_and_the_last_tables_are_kept(tmp_path: Path) -> None:
+    """A Parquet file whose footer is intact but whose data pages are not (a bad compressed page)
+    passes the start-of-run check, which reads schemas only; the model that reads it fails with
+    DuckDB's error, and the on-run-end hook names the file and what to do. The tables of the
+    build before stay as they were (dbt replaces a table only once its new version is complete)."""
+    import duckdb  # noqa: PLC0415 (only here)
+
+    events = tmp_path / "events.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"copy (select * from read_csv('{PROJECT_DIR / 'seeds' / 'snowplow_sample_events.csv'}')) "
+                    f"to '{events}' (format parquet, compression snappy, row_group_size 2000)")
+    db, dbt_vars = tmp_path / "db.duckdb", {"snowplow__events_file": str(events)}
+    good = run_dbt(["run"], db, tmp_path, dbt_vars=dbt_vars)
+    assert good.returncode == 0, good.stdout[-2000:]
+    with duckdb.connect(str(db), read_only=True) as con:
+        before = con.execute("select count(*), sum(num_page_views) from final_training").fetchall()
+    data = bytearray(events.read_bytes())
+    for offset in range(len(data) // 10, len(data) * 8 // 10, 97):  # the footer, at the end, stays whole
+        data[offset] ^= 0xFF
+    events.write_bytes(bytes(data))
+
+    result = run_dbt(["run"], db, tmp_path, dbt_vars=dbt_vars)
+    output = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode != 0
+    assert (f"file '{events}' could not be read (") in output
+    assert ("failed: the file is damaged (e.g. an interrupted copy or export). Export or download it again, or "
+            "leave it out of snowplow__events_file; the tables of an earlier build are kept.") in output
+    assert "Traceback" not in output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select count(*), sum(num_page_views) from final_training").fetchall() == before
+        assert con.execute("select count(*) from training_dataset_audit").fetchall() == [(9,)]
+
+
 @pytest.mark.parametrize(
     ("damage", "expected"),
     [
