@@ -20,11 +20,11 @@
         together is_eligible.
     Stored: what final_training, int_prospect__visitors, the data tests and
     prospect-score read. The visitor-level inputs (first_seen_tstamp,
-    first_conversion_tstamp) are used here and not stored: the visitors table
+    first_conversion_tstamp) are used here and not stored: the visitors model
     collects them from the rows (the earliest row event; the earliest event not
     before the first conversion). The filter columns (max_events_in_one_day,
     is_in_cohort, is_automated) are stored only when a visitor filter is on;
-    off, they are constants that the visitors table writes. Each column less
+    off, they are constants that the visitors model gives. Each column less
     is about 0.2-0.3 s less at 10M events (README, Performance).
 -#}
 {{ config(materialized='table') }}

@@ -4,7 +4,7 @@
     user can audit the dataset (README "Training-set design"). It counts what
     the chain computed and does not repeat a rule: the filter flags of
     base_snowplow__events_flagged (one scan of the source, grouped by visitor),
-    the visitors table, and final_training. Only with a time range set does it
+    the visitors model, and final_training. Only with a time range set does it
     deduplicate once more (earliest_copy_per_event_id, as staging does), to
     count the events before the range cuts them.
 -#}

@@ -209,7 +209,7 @@ def test_history_only_events_do_not_change_rows_labels_or_filters(matrix: dict[s
 
 def test_the_targets_table_stores_what_its_readers_read(matrix: dict[str, Build]) -> None:
     """The visitor-level inputs are not stored on every row; the filter flags only with a filter on.
-    The visitors table has the same columns either way (constants when the filters are off)."""
+    The visitors model has the same columns either way (constants when the filters are off)."""
     def columns(build: Build, table: str) -> list[str]:
         with duckdb.connect(str(build.db_path), read_only=True) as con:
             return [r[0] for r in con.execute(
