@@ -4,7 +4,7 @@
     copy; the start-of-run check reads only the files' schemas and, for gzip,
     the whole stream), one line per file saying what is wrong and what to do.
     DuckDB's own error stays in dbt's summary; dbt replaces a table only once its
-    new version is complete, so the last good build's tables are unchanged.
+    new version is complete, so the tables of an earlier build are kept.
 -#}
 {% macro explain_unreadable_files(results) -%}
     {%- if execute -%}
