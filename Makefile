@@ -100,7 +100,7 @@ bench: $(STAMP)  ## Benchmarks at 1M and 10M events (minutes; prints numbers).
 	$(BIN)/python train/benchmark_fit.py
 
 fuzz: $(STAMP)  ## Random nasty events and vars, each built and compared with the brute-force oracle (TRIALS=20; minutes).
-	$(BIN)/python tests/python/fuzz_oracle.py --trials $(or $(TRIALS),20)
+	PYTHONPATH=scripts $(BIN)/python tests/python/fuzz_oracle.py --trials $(or $(TRIALS),20)
 
 sample: $(STAMP)  ## Regenerate the committed sample seeds/snowplow_sample_events.csv.
 	$(BIN)/python scripts/generate_events.py --output seeds/snowplow_sample_events.csv

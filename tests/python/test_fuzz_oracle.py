@@ -3,6 +3,7 @@ trial builds and equals the oracle; a difference is reported with exit 1 and the
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import random
@@ -11,7 +12,9 @@ from typing import Any
 
 import pytest
 
+import catalogs
 import fuzz_oracle
+import nasty_events
 
 
 def test_draws_are_valid_configurations() -> None:
@@ -59,3 +62,14 @@ def test_a_trial_equals_the_oracle_and_a_difference_exits_1(tmp_path: Path, monk
     kept = tmp_path / "trial_001"
     assert json.loads((kept / "vars.json").read_text())["snowplow__attributes"][0]["name"]
     assert (kept / "events.parquet").exists()
+
+
+def test_vars_that_keep_no_row_event_give_an_empty_oracle() -> None:
+    """A drawn app id may have no event of the drawn row events: final_training is empty, and so is the oracle."""
+    events = nasty_events.catalog_rows(n_events=200, seed=2)
+    trial = fuzz_oracle.Trial(seed=2, n_events=200, catalog="tutorial", app_ids=["no-such-app"],
+                              event_names=["page_view", "submit_form"], conversion_event="submit_form",
+                              horizon_seconds=3600, start_date=None, end_date=None)
+    assert fuzz_oracle.oracle(trial, events, catalogs.EVERY_AGGREGATION) == {}
+    kept = dataclasses.replace(trial, app_ids=["website"])
+    assert fuzz_oracle.oracle(kept, events, catalogs.EVERY_AGGREGATION)
