@@ -364,3 +364,25 @@ def values_equal(actual: Any, expected: Any, rel: float = 1e-9, abs_: float = 1e
     if isinstance(expected, float) or isinstance(actual, float):
         return math.isclose(float(actual), float(expected), rel_tol=rel, abs_tol=abs_)
     return actual == expected
+
+
+def plain_value(value: Any) -> Any:
+    """A value of a DuckDB data frame as plain Python (NaN and NaT: None)."""
+    import pandas as pd
+
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return None
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime()
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def rows_by_event_id(frame: Any) -> dict[str, dict[str, Any]]:
+    """The rows of a data frame of final_training keyed by event_id, values as plain Python."""
+    out = {}
+    for record in frame.to_dict("records"):
+        event_id = record.pop("event_id")
+        out[event_id] = {k: plain_value(v) for k, v in record.items()}
+    return out

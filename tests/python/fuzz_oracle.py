@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import random
 import shutil
 import sys
@@ -37,7 +36,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
 import pyarrow.parquet as pq
 
 import bruteforce
@@ -101,28 +99,13 @@ def draw_trial(rng: random.Random, sizes: list[int], catalog_names: list[str]) -
     )
 
 
-def _plain(value: Any) -> Any:
-    """A value of a DuckDB data frame as plain Python (NaN and NaT: None)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
-        return None
-    if hasattr(value, "to_pydatetime"):
-        return value.to_pydatetime()
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
 def read_build(db_path: Path) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
     """final_training keyed by event_id, and the attribute definitions its contract records."""
     with duckdb.connect(str(db_path), read_only=True) as con:
         frame = con.execute("select * from final_training").df()
         definitions = con.execute("select signals_definition from final_training_columns "
                                   "where column_role = 'feature' order by ordinal").fetchall()
-    rows: dict[str, dict[str, Any]] = {}
-    for record in frame.to_dict("records"):
-        event_id = record.pop("event_id")
-        rows[event_id] = {column: _plain(value) for column, value in record.items()}
-    return rows, [json.loads(definition) for (definition,) in definitions]
+    return bruteforce.rows_by_event_id(frame), [json.loads(definition) for (definition,) in definitions]
 
 
 def oracle(trial: Trial, events: list[dict[str, Any]], attributes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

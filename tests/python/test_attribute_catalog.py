@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 import duckdb
-import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
@@ -67,29 +65,10 @@ def catalog_build(tmp_path_factory: pytest.TempPathFactory,
                                          "where table_name = 'final_training'").fetchall())
                 contract = con.execute("select signals_definition from final_training_columns "
                                        "where column_role = 'feature' order by ordinal").fetchall()
-            cache[name] = CatalogBuild(_by_event_id(frame), types, [json.loads(d) for (d,) in contract])
+            cache[name] = CatalogBuild(bruteforce.rows_by_event_id(frame), types, [json.loads(d) for (d,) in contract])
         return cache[name]
 
     return build
-
-
-def _python(value: Any) -> Any:
-    """A value of the DuckDB data frame as plain Python (NaN and NaT: None)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
-        return None
-    if hasattr(value, "to_pydatetime"):
-        return value.to_pydatetime()
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
-def _by_event_id(frame: Any) -> dict[str, dict[str, Any]]:
-    out = {}
-    for record in frame.to_dict("records"):
-        event_id = record.pop("event_id")
-        out[event_id] = {k: _python(v) for k, v in record.items()}
-    return out
 
 
 def _oracle(rows: list[dict[str, Any]], attributes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
