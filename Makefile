@@ -99,8 +99,9 @@ bench: $(STAMP)  ## Benchmarks at 1M and 10M events (minutes; prints numbers).
 	$(BIN)/python scripts/benchmark.py
 	$(BIN)/python train/benchmark_fit.py
 
+TRIALS ?= 20
 fuzz: $(STAMP)  ## Random nasty events and vars, each built and compared with the brute-force oracle (TRIALS=20; minutes).
-	PYTHONPATH=scripts $(BIN)/python tests/python/fuzz_oracle.py --trials $(or $(TRIALS),20)
+	PYTHONPATH=scripts $(BIN)/python tests/python/fuzz_oracle.py --trials $(TRIALS)
 
 sample: $(STAMP)  ## Regenerate the committed sample seeds/snowplow_sample_events.csv.
 	$(BIN)/python scripts/generate_events.py --output seeds/snowplow_sample_events.csv

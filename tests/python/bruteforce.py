@@ -73,6 +73,11 @@ class Staged:
     row_event_names: tuple[str, ...] = DEFAULT_EVENT_NAMES
 
 
+class NoEventPasses(AssertionError):
+    """No row event passes the filters of stage(): final_training is empty (a test's data or
+    vars went wrong, unless, as in fuzz_oracle.py, such vars are drawn on purpose)."""
+
+
 def attribute_event_names(attributes: Iterable[Mapping[str, Any]]) -> set[str]:
     """Event names that some attribute names in its `events` (they are staged too)."""
     return {spec["name"] for a in attributes for spec in a.get("events") or [] if spec.get("name")}
@@ -147,7 +152,8 @@ def stage(
         for _, r in best.values()
         if in_range(r["derived_tstamp"])
     ]
-    assert data_end is not None, "no event passes the filters"
+    if data_end is None:
+        raise NoEventPasses("no event passes the filters")
     return Staged(events, data_end, tuple(event_names))
 
 

@@ -200,3 +200,15 @@ AGGREGATIONS = {"counter", "sum", "min", "max", "mean", "first", "last", "most_f
 OPERATORS = {"=", "!=", "<", ">", "<=", ">=", "like", "in", "is null", "is not null"}
 TIME_UNITS = {"s", "min", "h", "d"}
 PRESETS = ("tutorial", "web_minimal", "web_full")
+
+
+def attributes_var(name: str) -> Any:
+    """The value of snowplow__attributes for a catalog name: a preset's name as it is, or the
+    every-aggregation catalog itself for "every_aggregation"."""
+    return EVERY_AGGREGATION if name == "every_aggregation" else name
+
+
+def definitions(name: str, recorded: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The attribute definitions of a built catalog: the every-aggregation catalog's own, or for a
+    preset the ones the build recorded (final_training_columns.signals_definition)."""
+    return EVERY_AGGREGATION if name == "every_aggregation" else recorded

@@ -54,7 +54,7 @@ def catalog_build(tmp_path_factory: pytest.TempPathFactory,
     def build(name: str) -> CatalogBuild:
         if name not in cache:
             work = tmp_path_factory.mktemp(f"catalog_{name}")
-            attributes: Any = catalogs.EVERY_AGGREGATION if name == "every_aggregation" else name
+            attributes: Any = catalogs.attributes_var(name)
             result = run_dbt(["build", "--exclude-resource-type", "unit_test"], work / "db.duckdb", work,
                              dbt_vars={"snowplow__events_file": str(catalog_events[1]),
                                        "snowplow__attributes": attributes})
@@ -76,7 +76,7 @@ def _oracle(rows: list[dict[str, Any]], attributes: list[dict[str, Any]]) -> dic
 
 
 def _attributes(name: str, build: CatalogBuild) -> list[dict[str, Any]]:
-    return catalogs.EVERY_AGGREGATION if name == "every_aggregation" else build.definitions
+    return catalogs.definitions(name, build.definitions)
 
 
 @pytest.mark.parametrize("name", CATALOG_NAMES)

@@ -254,7 +254,7 @@ def _seed_slice_project(project: Path) -> Path:
 
 def _catalog_vars(name: str) -> dict[str, Any]:
     return {"snowplow__atomic_schema": CATALOG_SCHEMA, "snowplow__events_table": "catalog_events",
-            "snowplow__attributes": catalogs.EVERY_AGGREGATION if name == "every_aggregation" else name}
+            "snowplow__attributes": catalogs.attributes_var(name)}
 
 
 @pytest.fixture(scope="module")
@@ -440,7 +440,7 @@ def test_attribute_catalog_equals_brute_force_on_spark(name: str, spark_run: Spa
     contract = pq.read_table(spark_run.work / f"catalog_{name}_columns.parquet").to_pandas()
     contract = contract[contract["column_role"] == "feature"].sort_values("ordinal")
     definitions = [json.loads(d) for d in contract["signals_definition"]]
-    attributes = catalogs.EVERY_AGGREGATION if name == "every_aggregation" else definitions
+    attributes = catalogs.definitions(name, definitions)
     assert [a["name"] for a in definitions] == [a["name"] for a in attributes] and attributes
     if name == "every_aggregation":
         assert {a["aggregation"] for a in attributes} == catalogs.AGGREGATIONS
