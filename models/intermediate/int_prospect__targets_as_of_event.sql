@@ -25,7 +25,7 @@
     before the first conversion). The filter columns (max_events_in_one_day,
     is_in_cohort, is_automated) are stored only when a visitor filter is on;
     off, they are constants that the visitors model gives. Each column less
-    is about 0.2-0.3 s less at 10M events (README, Performance).
+    is about 0.2-0.3 s less at 10M events (docs/performance.md).
 -#}
 {{ config(materialized='table') }}
 {%- set horizon = prospect_scoring.horizon_seconds() -%}
