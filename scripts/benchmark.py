@@ -13,6 +13,10 @@ For each size (default 1M and 10M generated events) it prints, as plain lines:
     execution span from the first node's start to the last node's end (dbt's
     run_results.json, without dbt's start-up and parse), the whole dbt wall time of
     both, peak memory, and the costliest nodes;
+  * dbt at no data: the same re-build on the shipped sample (24,000 events), what dbt
+    costs whatever the size (start-up, saved parse, hooks, every node's own cost), and
+    (from 100 times the sample's size) the re-build's wall beyond it, as a ratio to the
+    floor: what grows with the data;
   * the floor: a DuckDB sort of the five needed columns by visitor and time
     (same machine, same file, fresh process), which any correct job must pay;
   * (1M only by default) the tutorial's self-join formulation, run in DuckDB.
@@ -43,6 +47,8 @@ from typing import Sequence
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 LOG = logging.getLogger("benchmark")
+#: The shipped sample, which the "dbt at no data" re-build reads.
+SAMPLE_CSV = PROJECT_DIR / "seeds" / "snowplow_sample_events.csv"
 
 SELF_JOIN_SQL = """
 create table tutorial_final_training as
@@ -155,8 +161,11 @@ def run_duckdb(sql: str, table: str, work: Path, timeout: float) -> tuple[float 
     return float(seconds), rss, int(rows), ""
 
 
-def _dbt(args: Sequence[str], events: Path, work: Path, preset: str) -> tuple[dict, float, float, Path]:
-    """Run dbt on a fresh DuckDB file in ``work``: (run_results, wall seconds, peak MB, db path)."""
+def _dbt(args: Sequence[str], events: Path | None, work: Path, preset: str) -> tuple[dict, float, float, Path]:
+    """Run dbt on a fresh DuckDB file in ``work``: (run_results, wall seconds, peak MB, db path).
+
+    ``events`` None reads the shipped sample (``snowplow__events_file: null``).
+    """
     work.mkdir(parents=True, exist_ok=True)
     db = work / "models.duckdb"
     env = {**os.environ, "DBT_DUCKDB_PATH": str(db), "DBT_TARGET": "duckdb",
@@ -164,7 +173,8 @@ def _dbt(args: Sequence[str], events: Path, work: Path, preset: str) -> tuple[di
     command = [str(Path(sys.executable).with_name("dbt")), *args,
                "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
                "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
-               "--vars", json.dumps({"snowplow__events_file": str(events), "snowplow__attributes": preset})]
+               "--vars", json.dumps({"snowplow__events_file": None if events is None else str(events),
+                                     "snowplow__attributes": preset})]
     code, wall, rss, text = run_measured(command, env=env)
     if code != 0:
         raise SystemExit(f"error: dbt {args[0]} failed:\n{text[-3000:]}")
@@ -212,6 +222,19 @@ def run_build(events: Path, work: Path, preset: str) -> tuple[float, float, floa
     return _span_seconds(results), first_wall, wall, max(first_rss, rss), nodes[:6]
 
 
+def run_sample_build(work: Path, preset: str) -> float:
+    """dbt wall seconds of a re-build of the shipped sample (``SAMPLE_CSV``) in ``work``'s warm target folder.
+
+    What dbt costs whatever the data's size: start-up, the saved parse, the hooks, and each of the
+    build's nodes (compilation, statements, dbt's bookkeeping) on next to no data. The caller
+    builds once in ``work`` first, so that this build, like the re-build at size, reuses the parse.
+    """
+    command = ["build", "--exclude-resource-type", "unit_test"]
+    _, wall, _, db = _dbt(command, None, work, preset)
+    db.unlink(missing_ok=True)
+    return wall
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000],
@@ -235,6 +258,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--repeats must be at least 1")
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(message)s")
     args.data_dir.mkdir(parents=True, exist_ok=True)
+    with SAMPLE_CSV.open("rb") as sample_file:
+        sample_events = sum(1 for _ in sample_file) - 1  # the header
     print(f"machine: {os.cpu_count()} cores")
     for n_events in args.sizes:
         events = ensure_events(n_events, args.data_dir)
@@ -244,6 +269,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             models: dict[str, list[tuple[float, float, float]]] = {preset: [] for preset in args.presets}
             rows: dict[str, int] = {}
             builds: list[tuple[float, float, float, float]] = []
+            samples: list[float] = []
+            if not args.skip_build:
+                run_sample_build(work / "sample", args.presets[0])  # parse once, as before every re-build
             print(f"events={n_events}")
             for run in range(1, args.repeats + 1):
                 floor_s, floor_mb, _, failure = run_duckdb(FLOOR_SQL.format(path=events), "sorted_events", work,
@@ -262,8 +290,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     build_s, first_wall, build_wall, build_mb, costliest = run_build(events, work / f"build_{run}",
                                                                                      args.presets[0])
                     builds.append((build_s, build_wall, build_mb, first_wall))
+                    samples.append(run_sample_build(work / "sample", args.presets[0]))
                     line += (f"; whole build[{args.presets[0]}] {build_s:.2f} s (dbt wall {build_wall:.2f} s, first "
-                             f"build {first_wall:.2f} s, peak {build_mb:.0f} MB), ratio {build_s / floor_s:.2f}x")
+                             f"build {first_wall:.2f} s, peak {build_mb:.0f} MB), ratio {build_s / floor_s:.2f}x; "
+                             f"re-build of the sample {samples[-1]:.2f} s")
                 print(line)
                 if not args.skip_build:
                     print("    costliest nodes of the build: " + ", ".join(f"{name} {sec:.2f} s"
@@ -300,6 +330,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"  ratio whole build dbt wall/floor: re-build {statistics.median(paired_wall):.2f}x paired "
                       f"median (from {min(paired_wall):.2f}x to {max(paired_wall):.2f}x); first build (full parse) "
                       f"{statistics.median(paired_first):.2f}x paired median")
+                sample_wall = statistics.median(samples)
+                sample_ratio = statistics.median(sample / f[0] for sample, f in zip(samples, floors))
+                line = (f"  dbt at no data (a re-build of the shipped sample, {sample_events:,} events, same nodes): "
+                        f"{sample_wall:.2f} s median, {sample_ratio:.2f}x of the floor; ")
+                if n_events >= 100 * sample_events:
+                    paired_data = [(b[1] - sample) / f[0] for b, sample, f in zip(builds, samples, floors)]
+                    line += (f"the re-build's wall beyond it (what grows with the data): "
+                             f"{statistics.median(paired_data):.2f}x paired median (from {min(paired_data):.2f}x "
+                             f"to {max(paired_data):.2f}x)")
+                else:
+                    line += (f"the re-build's wall beyond it is not printed below {100 * sample_events:,} events "
+                             "(beside them the sample is not 'no data')")
+                print(line)
             if n_events <= args.self_join_max:
                 join_s, join_mb, join_rows, failure = run_duckdb(
                     SELF_JOIN_SQL.format(path=events), "tutorial_final_training", work,
