@@ -3,7 +3,7 @@
 Speed is never asserted here (the numbers are the benchmark's to print, on a quiet machine); this
 only proves that the script a user runs (`make bench`) works on a fresh checkout: it generates
 events, measures the floor, the models, the whole build (first build, re-build, and the re-build
-of the shipped sample: dbt's cost at no data) and the tutorial's self-join, and prints them.
+of 20,000 events: dbt's cost at no data) and the tutorial's self-join, and prints them.
 """
 
 from __future__ import annotations
@@ -26,14 +26,14 @@ def test_benchmark_prints_every_figure_on_a_small_size(tmp_path: Path) -> None:
     expected = [
         r"^events=3000$",
         r"^  run 1: floor [\d.]+ s .*models\[tutorial\] [\d.]+ s .*whole build\[tutorial\] [\d.]+ s \(dbt wall "
-        r"[\d.]+ s, first build [\d.]+ s, .*re-build of the sample [\d.]+ s$",
+        r"[\d.]+ s, first build [\d.]+ s, .*re-build at no data [\d.]+ s$",
         r"^    costliest nodes of the build: \S+ [\d.]+ s",
         r"^  floor \(sort of 5 columns by visitor, time\): [\d.]+ s",
         r"^  ratio models\[tutorial\]/floor: [\d.]+x",
         r"^  ratio whole build dbt wall/floor: re-build [\d.]+x paired median",
-        # At this size the sample is not "no data": the difference is not printed (it is at 2.4M events and up).
-        r"^  dbt at no data \(a re-build of the shipped sample, 24,000 events, same nodes\): [\d.]+ s median, "
-        r"[\d.]+x of the floor; the re-build's wall beyond it is not printed below 2,400,000 events",
+        # At this size 20,000 events are not "no data": the difference is not printed (it is from 2M events on).
+        r"^  dbt at no data \(the same re-build of 20,000 generated events\): [\d.]+ s median, "
+        r"[\d.]+x of the floor; the re-build's wall beyond it is not printed below 2,000,000 events",
         r"^  self-join \(tutorial\): [\d.]+ s, .*ratio self-join/models: [\d.]+x$",
     ]
     for pattern in expected:
@@ -41,4 +41,4 @@ def test_benchmark_prints_every_figure_on_a_small_size(tmp_path: Path) -> None:
     rows = re.search(r"final_training_rows=(\d+)", result.stdout)
     assert rows is not None and int(rows.group(1)) > 0, result.stdout
     # Its generated events stay in --data-dir; its databases and dbt folders do not.
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["events_3000.parquet"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["events_20000.parquet", "events_3000.parquet"]
