@@ -17,6 +17,11 @@ For each size (default 1M and 10M generated events) it prints, as plain lines:
     sizes), what dbt costs whatever the size (start-up, saved parse, hooks, every node's
     own cost), and (from 100 times that) the re-build's wall beyond it, as a ratio to the
     floor: what grows with the data;
+  * dbt itself: a re-build of a dbt project of two models (a view over the same
+    20,000 events and a table grouping them by visitor, no hooks, no tests) on the
+    same adapter: what any dbt project pays on this machine (importing dbt, the saved
+    parse, the adapter, the exit), so that dbt at no data splits into dbt's own cost
+    and this project's (its start-of-run check, its 15 nodes);
   * the floor: a DuckDB sort of the five needed columns by visitor and time
     (same machine, same file, fresh process), which any correct job must pay;
   * (1M only by default) the tutorial's self-join formulation, run in DuckDB.
@@ -41,9 +46,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Sequence
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 LOG = logging.getLogger("benchmark")
@@ -150,7 +155,7 @@ def run_duckdb(sql: str, table: str, work: Path, timeout: float) -> tuple[float 
     """
     db = work / f"{table}.duckdb"
     db.unlink(missing_ok=True)
-    code, wall, rss, text = run_measured([sys.executable, "-c", DUCKDB_CHILD, str(db), sql, table], timeout=timeout)
+    code, _, rss, text = run_measured([sys.executable, "-c", DUCKDB_CHILD, str(db), sql, table], timeout=timeout)
     db.unlink(missing_ok=True)
     if code != 0:
         lines = [line for line in text.strip().splitlines() if line.strip()]
@@ -182,7 +187,7 @@ def run_models(events: Path, work: Path, preset: str) -> tuple[float, float, flo
     """dbt run of final_training and its parents: (model seconds, dbt wall seconds, peak MB, rows)."""
     results, wall, rss, db = _dbt(["run", "--select", "+final_training"], events, work, preset)
     model_seconds = sum(r["execution_time"] for r in results["results"])
-    import duckdb  # noqa: PLC0415 (only needed here)
+    import duckdb  # only needed here
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute("select count(*) from final_training").fetchall()[0][0]
     db.unlink(missing_ok=True)
@@ -232,6 +237,43 @@ def run_no_data_build(events: Path, work: Path, preset: str) -> float:
     return wall
 
 
+#: The "dbt itself" project: as small as a dbt project that builds something gets.
+DBT_ITSELF_FILES = {
+    "dbt_project.yml": "name: dbt_itself\nversion: '1.0'\nprofile: dbt_itself\n",
+    "profiles.yml": ("dbt_itself:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n"
+                     "      path: \"{{{{ env_var('DBT_DUCKDB_PATH') }}}}\"\n      threads: 2\n"),
+    "models/events.sql": "select * from read_parquet('{events}')\n",
+    "models/events_per_visitor.sql": ("{{{{ config(materialized='table') }}}}\n"
+                                      "select domain_userid, count(*) as events\n"
+                                      "from {{{{ ref('events') }}}}\ngroup by domain_userid\n"),
+}
+
+
+def run_dbt_itself_build(events: Path, work: Path) -> float:
+    """dbt wall seconds of a re-build of the two-model project ``DBT_ITSELF_FILES`` over ``events``.
+
+    Written into ``work`` on the first call, which builds once (the full parse) before the
+    measured re-build, as the other re-builds are measured.
+    """
+    project = work / "project"
+    if not project.exists():
+        for name, text in DBT_ITSELF_FILES.items():
+            (project / name).parent.mkdir(parents=True, exist_ok=True)
+            (project / name).write_text(text.format(events=str(events).replace("'", "''")))
+    db = work / "itself.duckdb"
+    env = {**os.environ, "DBT_DUCKDB_PATH": str(db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    command = [str(Path(sys.executable).with_name("dbt")), "build", "--project-dir", str(project),
+               "--profiles-dir", str(project), "--target-path", str(work / "target"),
+               "--log-path", str(work / "logs")]
+    for _ in range(1 if (work / "target" / "partial_parse.msgpack").exists() else 2):
+        db.unlink(missing_ok=True)
+        code, wall, _, text = run_measured(command, env=env)
+        if code != 0:
+            raise SystemExit(f"error: dbt build of the two-model project failed:\n{text[-3000:]}")
+    db.unlink(missing_ok=True)
+    return wall
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000],
@@ -265,6 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows: dict[str, int] = {}
             builds: list[tuple[float, float, float, float]] = []
             no_data: list[float] = []
+            itself: list[float] = []
             if not args.skip_build:
                 no_data_events = ensure_events(NO_DATA_EVENTS, args.data_dir)
                 run_no_data_build(no_data_events, work / "no_data", args.presets[0])  # parse once, as at size
@@ -287,9 +330,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                                                      args.presets[0])
                     builds.append((build_s, build_wall, build_mb, first_wall))
                     no_data.append(run_no_data_build(no_data_events, work / "no_data", args.presets[0]))
+                    itself.append(run_dbt_itself_build(no_data_events, work / "dbt_itself"))
                     line += (f"; whole build[{args.presets[0]}] {build_s:.2f} s (dbt wall {build_wall:.2f} s, first "
                              f"build {first_wall:.2f} s, peak {build_mb:.0f} MB), ratio {build_s / floor_s:.2f}x; "
-                             f"re-build at no data {no_data[-1]:.2f} s")
+                             f"re-build at no data {no_data[-1]:.2f} s; dbt itself {itself[-1]:.2f} s")
                 print(line)
                 if not args.skip_build:
                     print("    costliest nodes of the build: " + ", ".join(f"{name} {sec:.2f} s"
@@ -301,7 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for preset in args.presets:
                 runs = models[preset]
                 preset_s = statistics.median(m[0] for m in runs)
-                paired = [m[0] / f[0] for m, f in zip(runs, floors)]
+                paired = [m[0] / f[0] for m, f in zip(runs, floors, strict=True)]
                 print(f"  models[{preset}]: final_training_rows={rows[preset]}, {preset_s:.2f} s model execution, "
                       f"median of {args.repeats} ({statistics.median(m[1] for m in runs):.2f} s dbt wall incl. "
                       f"start-up), peak {max(m[2] for m in runs):.0f} MB (highest run)")
@@ -314,9 +358,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 build_wall = statistics.median(b[1] for b in builds)
                 first_wall = statistics.median(b[3] for b in builds)
                 build_mb = max(b[2] for b in builds)
-                paired_build = [b[0] / f[0] for b, f in zip(builds, floors)]
-                paired_wall = [b[1] / f[0] for b, f in zip(builds, floors)]
-                paired_first = [b[3] / f[0] for b, f in zip(builds, floors)]
+                paired_build = [b[0] / f[0] for b, f in zip(builds, floors, strict=True)]
+                paired_wall = [b[1] / f[0] for b, f in zip(builds, floors, strict=True)]
+                paired_first = [b[3] / f[0] for b, f in zip(builds, floors, strict=True)]
                 print(f"  whole build[{args.presets[0]}] (models + data tests): {build_s:.2f} s execution, median "
                       f"of {args.repeats}; dbt wall incl. start-up and parse {build_wall:.2f} s (a re-build, dbt's "
                       f"partial parsing warm), {first_wall:.2f} s (a first build, full parse); peak {build_mb:.0f} MB")
@@ -327,11 +371,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                       f"median (from {min(paired_wall):.2f}x to {max(paired_wall):.2f}x); first build (full parse) "
                       f"{statistics.median(paired_first):.2f}x paired median")
                 no_data_wall = statistics.median(no_data)
-                no_data_ratio = statistics.median(wall / f[0] for wall, f in zip(no_data, floors))
+                no_data_ratio = statistics.median(wall / f[0] for wall, f in zip(no_data, floors, strict=True))
                 line = (f"  dbt at no data (the same re-build of {NO_DATA_EVENTS:,} generated events): "
                         f"{no_data_wall:.2f} s median, {no_data_ratio:.2f}x of the floor; ")
                 if n_events >= 100 * NO_DATA_EVENTS:
-                    paired_data = [(b[1] - wall) / f[0] for b, wall, f in zip(builds, no_data, floors)]
+                    paired_data = [(b[1] - wall) / f[0] for b, wall, f in zip(builds, no_data, floors, strict=True)]
                     line += (f"the re-build's wall beyond it (what grows with the data): "
                              f"{statistics.median(paired_data):.2f}x paired median (from {min(paired_data):.2f}x "
                              f"to {max(paired_data):.2f}x)")
@@ -339,6 +383,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                     line += (f"the re-build's wall beyond it is not printed below {100 * NO_DATA_EVENTS:,} events "
                              "(beside fewer, those are not 'no data')")
                 print(line)
+                itself_wall = statistics.median(itself)
+                itself_ratio = statistics.median(wall / f[0] for wall, f in zip(itself, floors, strict=True))
+                own = [(wall - mine, (wall - mine) / f[0])
+                       for wall, mine, f in zip(no_data, itself, floors, strict=True)]
+                beyond_itself = [(b[1] - mine) / f[0] for b, mine, f in zip(builds, itself, floors, strict=True)]
+                print(f"  dbt itself (a re-build of a two-model project on the same {NO_DATA_EVENTS:,} events): "
+                      f"{itself_wall:.2f} s median, {itself_ratio:.2f}x of the floor; this project's fixed cost "
+                      f"beyond it (dbt at no data minus dbt itself): {statistics.median(o[0] for o in own):.2f} s, "
+                      f"{statistics.median(o[1] for o in own):.2f}x paired median; the re-build's wall beyond dbt "
+                      f"itself: {statistics.median(beyond_itself):.2f}x paired median (from {min(beyond_itself):.2f}x "
+                      f"to {max(beyond_itself):.2f}x)")
             if n_events <= args.self_join_max:
                 join_s, join_mb, join_rows, failure = run_duckdb(
                     SELF_JOIN_SQL.format(path=events), "tutorial_final_training", work,
