@@ -167,25 +167,35 @@ def run_duckdb(sql: str, table: str, work: Path, timeout: float) -> tuple[float 
     return float(seconds), rss, int(rows), ""
 
 
-def _dbt(args: Sequence[str], events: Path, work: Path, preset: str) -> tuple[dict, float, float, Path]:
-    """Run dbt on a fresh DuckDB file in ``work``: (run_results, wall seconds, peak MB, db path)."""
+def _dbt(args: Sequence[str], work: Path, dbt_vars: dict[str, str] | None = None,
+         project_dir: Path = PROJECT_DIR) -> tuple[dict, float, float, Path]:
+    """Run dbt on a fresh DuckDB file in ``work``: (run_results, wall seconds, peak MB, db path).
+
+    The profile reads the file's path from DBT_DUCKDB_PATH (this project's and the dbt-itself one).
+    """
     work.mkdir(parents=True, exist_ok=True)
     db = work / "models.duckdb"
     env = {**os.environ, "DBT_DUCKDB_PATH": str(db), "DBT_TARGET": "duckdb",
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     command = [str(Path(sys.executable).with_name("dbt")), *args,
-               "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-               "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
-               "--vars", json.dumps({"snowplow__events_file": str(events), "snowplow__attributes": preset})]
+               "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
+               "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    if dbt_vars:
+        command += ["--vars", json.dumps(dbt_vars)]
     code, wall, rss, text = run_measured(command, env=env)
     if code != 0:
-        raise SystemExit(f"error: dbt {args[0]} failed:\n{text[-3000:]}")
+        raise SystemExit(f"error: dbt {args[0]} in {project_dir} failed:\n{text[-3000:]}")
     return json.loads((work / "target" / "run_results.json").read_text()), wall, rss, db
+
+
+def _project_vars(events: Path, preset: str) -> dict[str, str]:
+    """This project's vars for a benchmark run: the events file and the attribute preset."""
+    return {"snowplow__events_file": str(events), "snowplow__attributes": preset}
 
 
 def run_models(events: Path, work: Path, preset: str) -> tuple[float, float, float, int]:
     """dbt run of final_training and its parents: (model seconds, dbt wall seconds, peak MB, rows)."""
-    results, wall, rss, db = _dbt(["run", "--select", "+final_training"], events, work, preset)
+    results, wall, rss, db = _dbt(["run", "--select", "+final_training"], work, _project_vars(events, preset))
     model_seconds = sum(r["execution_time"] for r in results["results"])
     import duckdb  # only needed here
     with duckdb.connect(str(db), read_only=True) as con:
@@ -215,9 +225,9 @@ def run_build(events: Path, work: Path, preset: str) -> tuple[float, float, floa
     re-build).
     """
     command = ["build", "--exclude-resource-type", "unit_test"]
-    _, first_wall, first_rss, db = _dbt(command, events, work, preset)
+    _, first_wall, first_rss, db = _dbt(command, work, _project_vars(events, preset))
     db.unlink(missing_ok=True)
-    results, wall, rss, db = _dbt(command, events, work, preset)
+    results, wall, rss, db = _dbt(command, work, _project_vars(events, preset))
     db.unlink(missing_ok=True)
     nodes = sorted(((r["execution_time"], r["unique_id"].split(".")[-1] if r["unique_id"].startswith("model.")
                      else r["unique_id"].split(".")[2]) for r in results["results"]), reverse=True)
@@ -232,7 +242,7 @@ def run_no_data_build(events: Path, work: Path, preset: str) -> float:
     builds once in ``work`` first, so that this build, like the re-build at size, reuses the parse.
     """
     command = ["build", "--exclude-resource-type", "unit_test"]
-    _, wall, _, db = _dbt(command, events, work, preset)
+    _, wall, _, db = _dbt(command, work, _project_vars(events, preset))
     db.unlink(missing_ok=True)
     return wall
 
@@ -259,16 +269,8 @@ def run_dbt_itself_build(events: Path, work: Path) -> float:
     for name, text in DBT_ITSELF_FILES.items():
         (project / name).parent.mkdir(parents=True, exist_ok=True)
         (project / name).write_text(text.format(events=str(events).replace("'", "''")))
-    db = work / "itself.duckdb"
+    _, wall, _, db = _dbt(["build"], work, project_dir=project)
     db.unlink(missing_ok=True)
-    env = {**os.environ, "DBT_DUCKDB_PATH": str(db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    command = [str(Path(sys.executable).with_name("dbt")), "build", "--project-dir", str(project),
-               "--profiles-dir", str(project), "--target-path", str(work / "target"),
-               "--log-path", str(work / "logs")]
-    code, wall, _, text = run_measured(command, env=env)
-    db.unlink(missing_ok=True)
-    if code != 0:
-        raise SystemExit(f"error: dbt build of the two-model project failed:\n{text[-3000:]}")
     return wall
 
 
