@@ -634,8 +634,10 @@ class _FakeDatabricksError(Exception):
 
 
 class _FakeCursor:
-    def __init__(self, fail: str | None) -> None:
-        self.fail = fail
+    """Records each query in ``queries``; fails with ``fail`` (a connector error's text, or any exception)."""
+
+    def __init__(self, fail: str | Exception | None, queries: list[str]) -> None:
+        self.fail, self.queries = fail, queries
 
     def __enter__(self) -> _FakeCursor:
         return self
@@ -644,6 +646,9 @@ class _FakeCursor:
         pass
 
     def execute(self, sql: str) -> None:
+        self.queries.append(sql)
+        if isinstance(self.fail, Exception):
+            raise self.fail
         if self.fail:
             raise _FakeDatabricksError(self.fail)
 
@@ -657,15 +662,16 @@ class _FakeConnector:
     class exc:  # noqa: N801 - the connector's module name
         Error = _FakeDatabricksError
 
-    def __init__(self, connect_error: Exception | None = None, fail: str | None = None) -> None:
+    def __init__(self, connect_error: Exception | None = None, fail: str | Exception | None = None) -> None:
         self.connect_error, self.fail, self.params = connect_error, fail, {}
+        self.queries: list[str] = []
 
     def connect(self, **params: Any) -> Any:
         self.params = params
         if self.connect_error is not None:
             raise self.connect_error
-        fail = self.fail
-        return type("Con", (), {"cursor": lambda self: _FakeCursor(fail), "close": lambda self: None})()
+        fail, queries = self.fail, self.queries
+        return type("Con", (), {"cursor": lambda self: _FakeCursor(fail, queries), "close": lambda self: None})()
 
 
 DATABRICKS_SETTINGS = {"host": "https://adb-1.azuredatabricks.net/", "http_path": "/sql/1.0/warehouses/x",
@@ -684,6 +690,38 @@ def test_databricks_reader_missing_table(monkeypatch: pytest.MonkeyPatch) -> Non
     with pytest.raises(TrainingError, match=r"^table main.prospect_scoring.nope not found in Databricks workspace "
                                             r"adb-1.azuredatabricks.net, catalog main .*run `dbt build` first$"):
         reader.read_table("nope")
+
+
+def test_databricks_reader_sql(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spark SQL's dialect (backticks, xxhash64 keys, `is true`) on catalog.schema.table."""
+    from prospect_model import databricks_reader
+
+    fake = _FakeConnector()
+    monkeypatch.setattr(databricks_reader, "_import_connector", lambda: fake)
+    reader = databricks_reader.DatabricksReader(_target("databricks", **DATABRICKS_SETTINGS))
+    table = reader.read_table("final_training", ["domain_userid", "x"], where_true="m", order_by=["x"],
+                              key_columns=["domain_userid"])
+    assert table.num_rows == 1
+    assert fake.queries == [
+        "select case when `domain_userid` is null then null else xxhash64(`domain_userid`) end as `domain_userid`, "
+        "`x` from `main`.`prospect_scoring`.`final_training` where `m` is true order by `x`"]
+
+
+@pytest.mark.parametrize("fail", ["[DIVIDE_BY_ZERO] Division by zero.\n== SQL ==\nselect ...",
+                                  TimeoutError("The read operation timed out\nretrying ...")],
+                         ids=["connector-error", "network-error"])
+def test_databricks_reader_other_error_is_one_line(fail: str | Exception, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A query error that is not a missing table, from the connector or the network, is one line."""
+    from prospect_model import databricks_reader
+
+    fake = _FakeConnector(fail=fail)
+    monkeypatch.setattr(databricks_reader, "_import_connector", lambda: fake)
+    reader = databricks_reader.DatabricksReader(_target("databricks", **DATABRICKS_SETTINGS))
+    with pytest.raises(TrainingError) as error:
+        reader.read_table("t")
+    first = str(fail).splitlines()[0]
+    assert str(error.value) == ("reading main.prospect_scoring.t from Databricks workspace adb-1.azuredatabricks.net, "
+                                f"catalog main (dbt target 'databricks', type databricks) failed: {first}")
 
 
 def test_databricks_reader_unreachable_workspace(monkeypatch: pytest.MonkeyPatch) -> None:

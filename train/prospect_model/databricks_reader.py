@@ -17,21 +17,18 @@ The connector is an optional install in an environment of its own
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
 
-from .errors import TrainingError
+from .errors import TrainingError, first_line
 from .profiles import TargetConfig
-from .readers import TableReader, register_reader, select_sql
-from .spark_reader import quote_identifier
+from .readers import register_reader, setting
+from .spark_reader import SparkSqlReader, quote_identifier
 
 log = logging.getLogger(__name__)
 
 INSTALL_HINT = "python -m venv .venv-databricks && .venv-databricks/bin/pip install -r requirements-databricks.txt"
-#: Databricks' error classes of a table (or schema, or catalog) that does not exist.
-_NOT_FOUND_CLASSES = ("TABLE_OR_VIEW_NOT_FOUND", "SCHEMA_NOT_FOUND", "NO_SUCH_CATALOG_EXCEPTION")
 
 
 def _import_connector() -> Any:
@@ -44,23 +41,10 @@ def _import_connector() -> Any:
     return sql
 
 
-def _setting(settings: Mapping[str, Any], name: str) -> Any:
-    """A setting; empty (an unset env var rendered to '') means unset."""
-    value = settings.get(name)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    return value
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = [line.strip() for line in str(getattr(exc, "message", None) or exc).strip().splitlines() if line.strip()]
-    return " ".join(lines[0].split()) if lines else type(exc).__name__
-
-
 def connect_params(target: TargetConfig) -> dict[str, Any]:
     """The keyword arguments of ``databricks.sql.connect`` for ``target``."""
     settings = target.settings
-    missing = [name for name in ("host", "http_path", "token", "schema") if _setting(settings, name) is None]
+    missing = [name for name in ("host", "http_path", "token", "schema") if setting(settings, name) is None]
     if missing:
         raise TrainingError(
             f"{target.describe()} in {target.profiles_path} lacks {', '.join(missing)} "
@@ -73,9 +57,9 @@ def connect_params(target: TargetConfig) -> dict[str, Any]:
         "access_token": str(settings["token"]),
         "schema": str(settings["schema"]),
         "user_agent_entry": "prospect_scoring-train",
-        "_retry_stop_after_attempts_count": max(1, int(_setting(settings, "connect_retries") or 1)),
-        "_retry_stop_after_attempts_duration": float(_setting(settings, "connect_timeout") or 30),
-        "_socket_timeout": float(_setting(settings, "connect_timeout") or 30),
+        "_retry_stop_after_attempts_count": max(1, int(setting(settings, "connect_retries") or 1)),
+        "_retry_stop_after_attempts_duration": float(setting(settings, "connect_timeout") or 30),
+        "_socket_timeout": float(setting(settings, "connect_timeout") or 30),
         "enable_telemetry": False,
     }
     if ":" in host:
@@ -83,20 +67,22 @@ def connect_params(target: TargetConfig) -> dict[str, Any]:
         if not port.isdigit():
             raise TrainingError(f"{target.describe()}: host {host!r} is not host[:port] (DATABRICKS_HOST)")
         params.update(server_hostname=name, _port=int(port))
-    catalog = _setting(settings, "catalog") or _setting(settings, "database")
+    catalog = setting(settings, "catalog") or setting(settings, "database")
     if catalog is not None:
         params["catalog"] = str(catalog)
     return params
 
 
-class DatabricksReader(TableReader):
+class DatabricksReader(SparkSqlReader):
     """Reads tables of a dbt-databricks target through one SQL connection."""
+
+    #: Databricks' error classes of a table, schema or catalog that does not exist.
+    not_found_classes = ("TABLE_OR_VIEW_NOT_FOUND", "SCHEMA_NOT_FOUND", "NO_SUCH_CATALOG_EXCEPTION")
 
     def __init__(self, target: TargetConfig) -> None:
         super().__init__(target)
         params = connect_params(target)
         sql = _import_connector()
-        self._errors = sql.exc
         self.catalog = params.get("catalog")
         self.schema = params["schema"]
         self._where = f"Databricks workspace {params['server_hostname']}" + (
@@ -106,7 +92,7 @@ class DatabricksReader(TableReader):
         try:
             self._con = sql.connect(**params)
         except Exception as exc:  # connector errors, and network errors (OSError, urllib3)
-            raise TrainingError(f"cannot connect to {self._where} ({target.describe()}): {_first_line(exc)}") from exc
+            raise TrainingError(f"cannot connect to {self._where} ({target.describe()}): {first_line(exc)}") from exc
 
     def location(self) -> str:
         catalog = f", catalog {self.catalog}" if self.catalog else ""
@@ -118,46 +104,10 @@ class DatabricksReader(TableReader):
     def _sql_name(self, table: str) -> str:
         return ".".join(quote_identifier(part) for part in (self.catalog, self.schema, table) if part)
 
-    def _query(self, sql: str, table: str) -> pa.Table:
-        log.debug("query: %s", sql)
-        try:
-            with self._con.cursor() as cursor:
-                cursor.execute(sql)
-                return cursor.fetchall_arrow()
-        except self._errors.Error as exc:
-            if any(name in str(exc) for name in _NOT_FOUND_CLASSES):
-                raise _Missing() from exc
-            raise TrainingError(
-                f"reading {self.qualified_name(table)} from {self.location()} failed: {_first_line(exc)}"
-            ) from exc
-
-    def table_schema(self, table: str) -> pa.Schema | None:
-        try:
-            return self._query(f"select * from {self._sql_name(table)} limit 0", table).schema
-        except _Missing:
-            return None
-
-    def read_table(
-        self,
-        table: str,
-        columns: Sequence[str] | None = None,
-        *,
-        where_true: str | None = None,
-        order_by: Sequence[str] = (),
-        key_columns: Sequence[str] = (),
-    ) -> pa.Table:
-        sql = select_sql(
-            self._sql_name(table), columns, where_true=where_true, order_by=order_by,
-            key_columns=key_columns, quote=quote_identifier,
-            key_expression=lambda c: f"case when {c} is null then null else xxhash64({c}) end",
-            true_test=" is true",
-        )
-        try:
-            return self._query(sql, table)
-        except _Missing as exc:
-            raise TrainingError(
-                f"table {self.qualified_name(table)} not found in {self.location()}; run `dbt build` first"
-            ) from exc
+    def _execute(self, sql: str) -> pa.Table:
+        with self._con.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchall_arrow()
 
     def close(self) -> None:
         con, self._con = getattr(self, "_con", None), None
@@ -166,10 +116,6 @@ class DatabricksReader(TableReader):
                 con.close()
             except Exception:  # closing a dead connection must not hide the real error
                 log.debug("closing the Databricks connection failed", exc_info=True)
-
-
-class _Missing(Exception):
-    """The table (or its schema or catalog) does not exist."""
 
 
 register_reader("databricks", DatabricksReader)

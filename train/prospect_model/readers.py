@@ -93,7 +93,7 @@ class TableMissing(Exception):
 
 
 class SqlTableReader(TableReader):
-    """What the SQL warehouse readers (DuckDB, Snowflake, BigQuery) share.
+    """What the SQL warehouse readers (DuckDB, Snowflake, BigQuery, Spark, Databricks) share.
 
     A subclass says how to name a table in SQL (:meth:`_sql_name`), how to quote
     an identifier (:meth:`_quote`), how to hash a key column

@@ -20,20 +20,19 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from abc import abstractmethod
+from collections.abc import Mapping
 from typing import Any
 
 import pyarrow as pa
 
-from .errors import TrainingError
+from .errors import TrainingError, first_line
 from .profiles import TargetConfig
-from .readers import TableReader, register_reader, select_sql
+from .readers import SqlTableReader, TableMissing, register_reader
 
 log = logging.getLogger(__name__)
 
 INSTALL_HINT = "pip install -r requirements.txt -r requirements-spark.txt"
-#: Spark's error classes of a table (or schema) that does not exist.
-_NOT_FOUND_CLASSES = ("TABLE_OR_VIEW_NOT_FOUND", "SCHEMA_NOT_FOUND")
 
 
 def _import_pyspark() -> Any:
@@ -42,12 +41,6 @@ def _import_pyspark() -> Any:
     except ImportError as exc:
         raise TrainingError(f"PySpark is not installed; install it: {INSTALL_HINT}") from exc
     return SparkSession
-
-
-def first_line(exc: BaseException) -> str:
-    """The first line of an exception's message (Spark's go on with the whole plan)."""
-    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
-    return " ".join(lines[0].split()) if lines else type(exc).__name__
 
 
 def quote_identifier(name: str) -> str:
@@ -79,7 +72,39 @@ def _make_local_dirs(conf: Mapping[str, str]) -> None:
             os.makedirs(option.split("=", 1)[1], exist_ok=True)
 
 
-class SparkReader(TableReader):
+class SparkSqlReader(SqlTableReader):
+    """What the Spark SQL readers (local Spark, Databricks) share: backtick quoting,
+    ``xxhash64`` keys (a 64-bit hash of Spark and Databricks; NULL stays NULL), an explicit
+    ``is true`` on the row filter, and Spark's error classes of a missing table.
+
+    A subclass runs the query (:meth:`_execute`); this class turns an error that names
+    one of :attr:`not_found_classes` into :class:`TableMissing`.
+    """
+
+    #: The error classes (found in the error's text) of a table, schema or catalog that does not exist.
+    not_found_classes: tuple[str, ...] = ("TABLE_OR_VIEW_NOT_FOUND", "SCHEMA_NOT_FOUND")
+    true_test = " is true"
+
+    def _quote(self, name: str) -> str:
+        return quote_identifier(name)
+
+    def _key_expression(self, quoted: str) -> str:
+        return f"case when {quoted} is null then null else xxhash64({quoted}) end"
+
+    @abstractmethod
+    def _execute(self, sql: str) -> pa.Table:
+        """Run ``sql`` and return its result as Arrow (the client's errors propagate)."""
+
+    def _run_query(self, sql: str) -> pa.Table:
+        try:
+            return self._execute(sql)
+        except Exception as exc:  # AnalysisException, Py4JJavaError, the connector's errors, ...
+            if any(name in str(exc) for name in self.not_found_classes):
+                raise TableMissing() from exc
+            raise
+
+
+class SparkReader(SparkSqlReader):
     """Reads tables of a dbt-spark session target through one local SparkSession."""
 
     def __init__(self, target: TargetConfig, session: Any | None = None) -> None:
@@ -128,45 +153,8 @@ class SparkReader(TableReader):
     def _sql_name(self, table: str) -> str:
         return f"{quote_identifier(self.schema)}.{quote_identifier(table)}"
 
-    def _query(self, sql: str, table: str) -> pa.Table:
-        log.debug("query: %s", sql)
-        try:
-            return self._spark.sql(sql).toArrow()
-        except Exception as exc:  # AnalysisException, Py4JJavaError, ...
-            if any(name in str(exc) for name in _NOT_FOUND_CLASSES):
-                raise _Missing() from exc
-            raise TrainingError(
-                f"reading {self.qualified_name(table)} from {self.location()} failed: {first_line(exc)}"
-            ) from exc
-
-    def table_schema(self, table: str) -> pa.Schema | None:
-        try:
-            return self._query(f"select * from {self._sql_name(table)} limit 0", table).schema
-        except _Missing:
-            return None
-
-    def read_table(
-        self,
-        table: str,
-        columns: Sequence[str] | None = None,
-        *,
-        where_true: str | None = None,
-        order_by: Sequence[str] = (),
-        key_columns: Sequence[str] = (),
-    ) -> pa.Table:
-        sql = select_sql(
-            self._sql_name(table), columns, where_true=where_true, order_by=order_by,
-            key_columns=key_columns, quote=quote_identifier,
-            # xxhash64 is a 64-bit hash of Spark and Databricks; NULL stays NULL.
-            key_expression=lambda c: f"case when {c} is null then null else xxhash64({c}) end",
-            true_test=" is true",
-        )
-        try:
-            return self._query(sql, table)
-        except _Missing as exc:
-            raise TrainingError(
-                f"table {self.qualified_name(table)} not found in {self.location()}; run `dbt build` first"
-            ) from exc
+    def _execute(self, sql: str) -> pa.Table:
+        return self._spark.sql(sql).toArrow()
 
     def close(self) -> None:
         spark, self._spark = getattr(self, "_spark", None), None
@@ -175,10 +163,6 @@ class SparkReader(TableReader):
                 spark.stop()
             except Exception:  # stopping must not hide the real error
                 log.debug("stopping the SparkSession failed", exc_info=True)
-
-
-class _Missing(Exception):
-    """The table (or its schema) does not exist."""
 
 
 register_reader("spark", SparkReader)
