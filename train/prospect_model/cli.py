@@ -9,12 +9,12 @@ profile/database/table, unusable data) - one ``error: ...`` line on stderr;
 from __future__ import annotations
 
 import argparse
-import logging
 import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .cli_support import OneLineParser, UsageError, configure_logging, run_reported
 from .defaults import (
     CLASS_WEIGHTS,
     DEFAULT_CLASS_WEIGHT,
@@ -31,21 +31,7 @@ from .defaults import (
     NUMERIC_TRANSFORMS,
     SPLIT_KINDS,
 )
-from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_OK, TrainingError
-
-LOGGER_NAME = "prospect_model"
-_HANDLER_FLAG = "_prospect_model_cli_handler"
-
-
-class _UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    """ArgumentParser whose errors become one ``error: ...`` line (exit 2) in :func:`main`."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise _UsageError(message)
+from .errors import EXIT_BAD_INPUT, TrainingError
 
 
 def _test_size(text: str) -> float:
@@ -104,7 +90,7 @@ def _int_between(low: int, high: int) -> Callable[[str], int]:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (``--help`` documents every option)."""
     invoked_as = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
-    parser = _Parser(
+    parser = OneLineParser(
         # `python train/fit.py` or the console script `prospect-train`, as the user typed it.
         prog=invoked_as if invoked_as in ("fit.py", "prospect-train") else "fit.py",
         description=(
@@ -210,25 +196,12 @@ def _check_option_combinations(args: argparse.Namespace) -> None:
         for option, value in (("--numeric-transform", args.numeric_transform),
                               ("--regularization-c", args.regularization_c)):
             if value is not None:
-                raise _UsageError(f"{option} applies to --model logreg only; gradient-boosted trees (hgb) "
-                                  "read raw values and have no L2 strength. Drop it, or use --model logreg")
+                raise UsageError(f"{option} applies to --model logreg only; gradient-boosted trees (hgb) "
+                                 "read raw values and have no L2 strength. Drop it, or use --model logreg")
     if args.horizon_seconds is not None and args.split != "time":
-        raise _UsageError(f"--horizon-seconds applies to --split time only (it sets the training side's "
-                          f"maturity cut); with --split {args.split} it would change nothing. Drop it, or "
-                          "use --split time")
-
-
-def configure_logging(verbose: bool) -> None:
-    """Log the package's messages to stderr at INFO (DEBUG with ``verbose``)."""
-    logger = logging.getLogger(LOGGER_NAME)
-    for handler in list(logger.handlers):
-        if getattr(handler, _HANDLER_FLAG, False):
-            logger.removeHandler(handler)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
-    setattr(handler, _HANDLER_FLAG, True)
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+        raise UsageError(f"--horizon-seconds applies to --split time only (it sets the training side's "
+                         f"maturity cut); with --split {args.split} it would change nothing. Drop it, or "
+                         "use --split time")
 
 
 INTERRUPTED_MESSAGE = "error: interrupted; existing output files were left unchanged"
@@ -254,13 +227,12 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         args = parser.parse_args(argv)
         _check_option_combinations(args)
-    except _UsageError as exc:
+    except UsageError as exc:
         print(f"error: {exc} (see --help)", file=sys.stderr)
         return EXIT_BAD_INPUT
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
     configure_logging(args.verbose)
-    log = logging.getLogger(LOGGER_NAME)
     # Imported here so that --help and usage errors answer without loading scikit-learn.
     from .pipeline import TrainingOptions, run_training
 
@@ -282,21 +254,4 @@ def _main(argv: Sequence[str] | None) -> int:
         horizon_seconds=args.horizon_seconds,
         regularization_c=args.regularization_c,
     )
-    try:
-        run_training(options)
-    except TrainingError as exc:
-        if args.verbose:
-            log.exception("training failed")
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except Exception as exc:
-        if args.verbose:
-            log.exception("unexpected error")
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        print(
-            f"error: unexpected {type(exc).__name__}{': ' + first if first else ''} "
-            "(rerun with --verbose for the traceback)",
-            file=sys.stderr,
-        )
-        return EXIT_INTERNAL_ERROR
-    return EXIT_OK
+    return run_reported(lambda: run_training(options), (TrainingError,), verbose=args.verbose, what="training")

@@ -44,8 +44,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from .cli_support import OneLineParser, UsageError, configure_logging, run_reported
 from .contract import FeatureSpec, load_feature_spec
-from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_OK, TrainingError
+from .errors import EXIT_BAD_INPUT, TrainingError
 from .metadata import utc_now
 from .profiles import TargetConfig, resolve_target
 from .readers import TableReader, open_reader
@@ -294,15 +295,6 @@ def run_scoring(options: ScoringOptions) -> tuple[pd.DataFrame, str]:
 # --------------------------------------------------------------------------- command line
 
 
-class _UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise _UsageError(message)
-
-
 def _days(text: str) -> float:
     try:
         value = float(text)
@@ -315,7 +307,7 @@ def _days(text: str) -> float:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``prospect-score`` (``--help`` documents every option)."""
-    parser = _Parser(
+    parser = OneLineParser(
         prog="prospect-score",
         description=(
             "Score every eligible, not-yet-converted visitor active in the last N days of the observed "
@@ -350,34 +342,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``prospect-score``."""
     try:
         args = build_parser().parse_args(argv)
-    except _UsageError as exc:
+    except UsageError as exc:
         print(f"error: {exc} (see prospect-score --help)", file=sys.stderr)
         return EXIT_BAD_INPUT
-    logger = logging.getLogger("prospect_model")
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
-        logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if args.verbose else logging.INFO)
+    configure_logging(args.verbose)
     options = ScoringOptions(
         model_dir=args.model_dir or os.environ.get(MODEL_DIR_ENV) or DEFAULT_MODEL_DIR,
         target=args.target, profiles_dir=args.profiles_dir, project_dir=args.project_dir, table=args.table,
         active_days=args.active_days, output_table=args.output_table, output_parquet=args.output_parquet,
     )
-    try:
-        run_scoring(options)
-    except (TrainingError, ServingError) as exc:
-        if args.verbose:
-            log.exception("scoring failed")
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except Exception as exc:
-        if args.verbose:
-            log.exception("unexpected error")
-        print(f"error: unexpected {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
-              "(run with --verbose for details)", file=sys.stderr)
-        return EXIT_INTERNAL_ERROR
-    return EXIT_OK
+    return run_reported(lambda: run_scoring(options), (TrainingError, ServingError), verbose=args.verbose,
+                        what="scoring")
 
 
 def entry() -> None:

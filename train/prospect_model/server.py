@@ -42,6 +42,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .cli_support import OneLineParser, UsageError, positive_int
+from .errors import EXIT_BAD_INPUT, EXIT_OK
 from .serving import DEFAULT_MODEL_DIR, MODEL_DIR_ENV, ServingError, ServingModel
 from .signals_export import (
     ATTRIBUTE_KEY,
@@ -317,35 +319,16 @@ def app_from_env() -> FastAPI:
 # --------------------------------------------------------------------------- prospect-serve
 
 
-class _UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise _UsageError(message)
-
-
 def _port(text: str) -> int:
-    value = _positive(text)
+    value = positive_int(text)
     if value > 65535:
         raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535, not {value}")
     return value
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``prospect-serve`` (``--help`` documents every option)."""
-    parser = _Parser(
+    parser = OneLineParser(
         prog="prospect-serve",
         description=(
             "Serve the prospect-scoring model over HTTP (uvicorn): POST /predict with "
@@ -360,12 +343,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model-dir", default=None, metavar="DIR",
                         help="folder with model.joblib and metadata.json "
                              f"(default: ${MODEL_DIR_ENV}, else {DEFAULT_MODEL_DIR}).")
-    parser.add_argument("--workers", default=1, type=_positive,
+    parser.add_argument("--workers", default=1, type=positive_int,
                         help="worker processes (default: 1; each loads the model once).")
     parser.add_argument("--signals-service", default=None, metavar="NAME",
                         help="Signals service to read attributes from "
                              f"(default: ${SERVICE_ENV}, else {DEFAULT_SERVICE_NAME}).")
-    parser.add_argument("--max-body-bytes", default=None, type=_positive, metavar="N",
+    parser.add_argument("--max-body-bytes", default=None, type=positive_int, metavar="N",
                         help=f"largest request body accepted, larger gets 413 (default: {DEFAULT_MAX_BODY_BYTES}).")
     parser.add_argument("--log-level", default="warning",
                         choices=["critical", "error", "warning", "info", "debug"],
@@ -411,9 +394,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``prospect-serve``."""
     try:
         args = build_parser().parse_args(argv)
-    except _UsageError as exc:
+    except UsageError as exc:
         print(f"error: {exc} (see prospect-serve --help)", file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
     model_dir = args.model_dir or os.environ.get(MODEL_DIR_ENV) or DEFAULT_MODEL_DIR
     os.environ[MODEL_DIR_ENV] = os.path.abspath(model_dir)
     if args.signals_service:
@@ -425,18 +408,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         ServerSettings.from_env()
     except ServingError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
     problem = _cannot_listen(args.host, args.port)
     if problem:
         print(f"error: cannot listen on {args.host}:{args.port}: {problem}", file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
     import uvicorn
 
     uvicorn.run(
         "prospect_model.server:app_from_env", factory=True, host=args.host, port=args.port,
         workers=args.workers, log_level=args.log_level, access_log=args.log_level in ("info", "debug"),
     )
-    return 0
+    return EXIT_OK
 
 
 def entry() -> None:

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .cli_support import OneLineParser, UsageError, configure_logging, positive_int, run_reported
+from .errors import EXIT_BAD_INPUT
 from .serving import DEFAULT_MODEL_DIR, ENTITY_KEY, METADATA_FILE, MODEL_DIR_ENV, ServingError
 
 log = logging.getLogger("prospect_model.signals_export")  # not __name__: also under python -m
@@ -56,7 +58,6 @@ CREDENTIAL_ENV: dict[str, str] = {
 SANDBOX_TOKEN_ENV = "SNOWPLOW_SIGNALS_SANDBOX_TOKEN"
 OWNER_ENV = "SNOWPLOW_SIGNALS_OWNER"
 
-EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
 SDK_MISSING = (
     "the Snowplow Signals SDK (snowplow-signals) is not installed in this environment; "
     "create its environment with `bash scripts/emulators/setup.sh signals` (or `make warehouse-envs`) "
@@ -309,35 +310,16 @@ def publish(export: SignalsExport, client: Any) -> list[Any]:
 # --------------------------------------------------------------------------- command line
 
 
-class _UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise _UsageError(message)
-
-
-def _version(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (``--help`` documents every option)."""
-    parser = _Parser(
+    parser = OneLineParser(
         prog="prospect-signals",
         description=(
             "Snowplow Signals definitions of the features a model was trained on, built and "
             "validated with the Signals SDK."
         ),
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=OneLineParser)
     export = commands.add_parser(
         "export",
         help="write the attribute group and service as JSON (offline); --publish also publishes them",
@@ -359,7 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--group-name", default=DEFAULT_GROUP_NAME, metavar="NAME",
                         help=f"name of the attribute group (default: {DEFAULT_GROUP_NAME}).")
-    export.add_argument("--group-version", default=DEFAULT_GROUP_VERSION, type=_version, metavar="N",
+    export.add_argument("--group-version", default=DEFAULT_GROUP_VERSION, type=positive_int, metavar="N",
                         help=f"version of the attribute group (default: {DEFAULT_GROUP_VERSION}).")
     export.add_argument("--service-name", default=DEFAULT_SERVICE_NAME, metavar="NAME",
                         help=f"name of the service (default: {DEFAULT_SERVICE_NAME}).")
@@ -411,39 +393,16 @@ def run_export(args: argparse.Namespace) -> dict[str, Any]:
     return document
 
 
-def _configure_logging(verbose: bool) -> None:
-    logger = logging.getLogger("prospect_model")
-    if not any(getattr(h, "_prospect_signals", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        handler._prospect_signals = True  # type: ignore[attr-defined]
-        logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``prospect-signals``; returns the exit status."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-    except _UsageError as exc:
+    except UsageError as exc:
         print(f"error: {exc} (see prospect-signals --help)", file=sys.stderr)
         return EXIT_BAD_INPUT
-    _configure_logging(args.verbose)
-    try:
-        run_export(args)
-    except ExportError as exc:
-        if args.verbose:
-            log.exception("export failed")
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except Exception as exc:
-        if args.verbose:
-            log.exception("unexpected error")
-        print(f"error: unexpected {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
-              "(run with --verbose for details)", file=sys.stderr)
-        return EXIT_ERROR
-    return EXIT_OK
+    configure_logging(args.verbose, "%(message)s")
+    return run_reported(lambda: run_export(args), (ExportError,), verbose=args.verbose, what="export")
 
 
 def entry() -> None:
