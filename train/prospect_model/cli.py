@@ -34,7 +34,8 @@ from .defaults import (
 from .errors import EXIT_BAD_INPUT, TrainingError
 
 
-def _test_size(text: str) -> float:
+def _fraction(text: str) -> float:
+    """Option type of --test-size and --threshold: a number strictly between 0 and 1."""
     try:
         value = float(text)
     except ValueError:
@@ -51,16 +52,6 @@ def _seed(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be an integer, not {text!r}") from None
     if not 0 <= value < 2**32:
         raise argparse.ArgumentTypeError(f"must be between 0 and 4294967295, not {text}")
-    return value
-
-
-def _threshold(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number strictly between 0 and 1, not {text!r}") from None
-    if not 0.0 < value < 1.0:
-        raise argparse.ArgumentTypeError(f"must be strictly between 0 and 1, not {text}")
     return value
 
 
@@ -129,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"Directory for the model, metadata, report and plots (default: ./{DEFAULT_OUTPUT_DIR}).",
     )
     parser.add_argument(
-        "--test-size", type=_test_size, default=DEFAULT_TEST_SIZE, metavar="FRACTION",
+        "--test-size", type=_fraction, default=DEFAULT_TEST_SIZE, metavar="FRACTION",
         help=f"Share of rows held out for evaluation, strictly between 0 and 1 (default: {DEFAULT_TEST_SIZE}).",
     )
     parser.add_argument(
@@ -165,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Refused with --model hgb.",
     )
     parser.add_argument(
-        "--threshold", type=_threshold, default=None, metavar="P",
+        "--threshold", type=_fraction, default=None, metavar="P",
         help="Decision threshold for accuracy, F1 and the confusion matrix (default: the best F1 over "
         "the out-of-fold predictions of the training side). The tutorial's is 0.5.",
     )
