@@ -17,17 +17,21 @@ EXIT_INTERNAL_ERROR = 1
 EXIT_BAD_INPUT = 2
 
 
-class TrainingError(Exception):
-    """A problem the user can fix; ``str(error)`` is a one-line message."""
+class OneLineError(Exception):
+    """An error whose message is one line (whitespace collapsed), so that a command prints it as
+    one ``error: ...`` line; the base of the package's user-facing errors."""
 
     def __init__(self, message: str) -> None:
-        # Keep the message on one line so the CLI output stays one line.
         super().__init__(" ".join(str(message).split()))
 
     @property
     def message(self) -> str:
         """The one-line, user-facing message."""
         return str(self)
+
+
+class TrainingError(OneLineError):
+    """A problem the user can fix; ``str(error)`` is a one-line message."""
 
 
 def first_line(exc: BaseException) -> str:

@@ -40,6 +40,7 @@ import joblib
 import numpy as np
 import pandas as pd
 
+from .errors import OneLineError
 from .fast_path import FastScorer
 
 MODEL_FILE = "model.joblib"
@@ -61,16 +62,8 @@ COUNT_AGGREGATIONS: tuple[str, ...] = ("counter", "approx_count_distinct")
 #: Aggregations whose value is a time since an earlier event: >= 0.
 TIME_SINCE_AGGREGATIONS: tuple[str, ...] = ("time_since_first", "time_since_last")
 
-class ServingError(ValueError):
+class ServingError(OneLineError, ValueError):
     """Bad input for scoring (or an unusable model folder); ``str(error)`` is one line."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(" ".join(str(message).split()))
-
-    @property
-    def message(self) -> str:
-        """The one-line, user-facing message."""
-        return str(self)
 
 
 @dataclass(frozen=True)
