@@ -659,9 +659,6 @@ class _FakeCursor:
 class _FakeConnector:
     """databricks.sql stand-in: ``connect`` fails or returns a connection whose queries fail with ``fail``."""
 
-    class exc:  # noqa: N801 - the connector's module name
-        Error = _FakeDatabricksError
-
     def __init__(self, connect_error: Exception | None = None, fail: str | Exception | None = None) -> None:
         self.connect_error, self.fail, self.params = connect_error, fail, {}
         self.queries: list[str] = []
