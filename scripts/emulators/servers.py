@@ -24,10 +24,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -62,6 +64,8 @@ class Emulator:
     port: int
     process: subprocess.Popen[bytes]
     log_path: Path
+    #: The process's own TMPDIR (fakesnow makes a stage folder there on import), removed by stop().
+    tmp_dir: Path | None = None
     env: dict[str, str] = field(default_factory=dict)
 
     def log_tail(self, lines: int = 40) -> str:
@@ -71,17 +75,18 @@ class Emulator:
             return ""
 
     def stop(self) -> None:
-        """End the process group of this emulator (TERM, then KILL after 10 s)."""
-        if self.process.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
+        """End the process group of this emulator (TERM, then KILL after 10 s) and remove its TMPDIR."""
+        if self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        if self.tmp_dir is not None:
+            shutil.rmtree(self.tmp_dir, ignore_errors=True)
 
     def __enter__(self) -> Emulator:
         return self
@@ -95,17 +100,26 @@ def _start(name: str, command: list[str], log_path: Path, port: int, ready: call
     if not program.exists():
         raise RuntimeError(f"{program} not found: run scripts/emulators/setup.sh first")
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    # A TMPDIR of its own, beside the log: what the emulator leaves there (fakesnow's stage
+    # folder, about 9 MB a run) goes with it at stop() instead of piling up in /tmp.
+    tmp_dir = Path(tempfile.mkdtemp(prefix=f"{name}-tmp-", dir=log_path.parent))
     log = open(log_path, "wb")  # noqa: SIM115 - the child keeps writing to it
-    process = subprocess.Popen(
-        ["timeout", str(MAX_LIFETIME_SECONDS), *command],
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        start_new_session=True, cwd=log_path.parent,
-    )
-    log.close()
-    emulator = Emulator(name, port, process, log_path)
+    try:
+        process = subprocess.Popen(
+            ["timeout", str(MAX_LIFETIME_SECONDS), *command],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True, cwd=log_path.parent, env={**os.environ, "TMPDIR": str(tmp_dir)},
+        )
+    except OSError:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+        raise
+    finally:
+        log.close()
+    emulator = Emulator(name, port, process, log_path, tmp_dir)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            emulator.stop()
             raise RuntimeError(f"{name} exited with status {process.returncode}:\n{emulator.log_tail()}")
         if ready(port):
             return emulator

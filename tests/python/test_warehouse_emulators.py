@@ -308,6 +308,44 @@ def test_fit_reports_an_empty_table_in_one_line(warehouse_run: WarehouseRun) -> 
 # ---------------------------------------------------------------------------- without an emulator
 
 
+#: A stand-in emulator: makes a folder in its temporary directory, as fakesnow does on import, then serves
+#: on the port given.
+STAND_IN_SERVER = """
+import socket, sys, tempfile, time
+tempfile.mkdtemp(prefix="stand_in_bucket_")
+server = socket.socket()
+server.bind(("127.0.0.1", int(sys.argv[1])))
+server.listen()
+time.sleep(600)
+"""
+
+
+def test_an_emulator_leaves_nothing_in_the_temporary_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An emulator process gets a TMPDIR of its own beside its log, removed when it stops (fakesnow leaves a
+    9 MB stage folder in the temporary directory each run otherwise)."""
+    shared_tmp = tmp_path / "tmp"
+    shared_tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(shared_tmp))
+    work = tmp_path / "work"
+    port = servers.free_port()
+    with servers._start("stand-in", [sys.executable, "-c", STAND_IN_SERVER, str(port)], work / "stand-in.log",
+                        port, servers._port_open, timeout=30) as emulator:
+        assert emulator.tmp_dir is not None and emulator.tmp_dir.parent == work
+        assert [p.name[:16] for p in emulator.tmp_dir.iterdir()] == ["stand_in_bucket_"]
+    assert emulator.process.poll() is not None
+    assert sorted(p.name for p in work.iterdir()) == ["stand-in.log"]
+    assert list(shared_tmp.iterdir()) == []
+
+
+def test_an_emulator_that_exits_at_start_leaves_nothing_either(tmp_path: Path) -> None:
+    """A process that ends before it answers: one error with its log's tail, and its TMPDIR removed."""
+    work = tmp_path / "work"
+    command = [sys.executable, "-c", "import sys; print('no such port'); sys.exit(3)"]
+    with pytest.raises(RuntimeError, match=r"(?s)stand-in exited with status 3:.*no such port"):
+        servers._start("stand-in", command, work / "stand-in.log", servers.free_port(), servers._port_open, timeout=30)
+    assert sorted(p.name for p in work.iterdir()) == ["stand-in.log"]
+
+
 def _dummy_env(target: str) -> dict[str, str]:
     """Dummy credentials pointing at a closed local port: any connection attempt fails at once."""
     closed = servers.free_port()
