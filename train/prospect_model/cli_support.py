@@ -21,7 +21,7 @@ import logging
 import sys
 from collections.abc import Callable
 
-from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_OK
+from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_OK, first_line_of
 
 #: The package's logger, parent of every module's.
 LOGGER_NAME = "prospect_model"
@@ -71,8 +71,7 @@ def configure_logging(verbose: bool, fmt: str = TIMED_FORMAT) -> None:
 def unexpected_error_line(exc: BaseException) -> str:
     """The one line printed for an error that is not the user's to fix: its type and the first
     line of its message (whitespace collapsed, at most 300 characters), and where to see more."""
-    text = str(exc).strip()
-    first = " ".join(text.splitlines()[0].split())[:_UNEXPECTED_CHARS] if text else ""
+    first = first_line_of(str(exc))[:_UNEXPECTED_CHARS]
     detail = f": {first}" if first else ""
     return f"error: unexpected {type(exc).__name__}{detail} (rerun with --verbose for the traceback)"
 

@@ -38,6 +38,12 @@ def first_line(exc: BaseException) -> str:
     """The first line of an exception's message (its ``msg``/``message`` if it has one), whitespace
     collapsed; the exception's class name when the message is empty. The one helper every reader
     uses to turn a client's error into a one-line message."""
-    text = str(getattr(exc, "msg", None) or getattr(exc, "message", None) or exc).strip()
-    first = text.splitlines()[0] if text else ""
-    return " ".join(first.split()) or type(exc).__name__
+    text = str(getattr(exc, "msg", None) or getattr(exc, "message", None) or exc)
+    return first_line_of(text) or type(exc).__name__
+
+
+def first_line_of(text: str) -> str:
+    """The first line of ``text`` (leading and trailing whitespace dropped), whitespace collapsed;
+    empty for an empty text."""
+    text = text.strip()
+    return " ".join(text.splitlines()[0].split()) if text else ""
